@@ -1,0 +1,75 @@
+import zoneinfo
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organization
+from accounts.roles import Role, grantable_roles
+
+
+def timezone_choices():
+    return [(tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.available_timezones())]
+
+
+class OrganizationForm(forms.ModelForm):
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices)
+
+    class Meta:
+        model = Organization
+        fields = ["name", "slug", "timezone", "language", "approval_required"]
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"].lower()
+        clash = Organization.objects.filter(slug=slug)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("This address is already taken. Please choose another."))
+        return slug
+
+
+class OrganizationCreateForm(OrganizationForm):
+    class Meta(OrganizationForm.Meta):
+        fields = ["name", "slug", "timezone", "language"]
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.EDITOR)
+
+    def __init__(self, *args, actor_role: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(r.value, r.label) for r in grantable_roles(actor_role)]
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def __init__(self, *args, actor_role: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(r.value, r.label) for r in grantable_roles(actor_role)]
+
+
+class PreferencesForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", _("Same as my browser"))] + list(settings.LANGUAGES),
+        required=False,
+    )
+    timezone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=lambda: [("", _("Same as the organisation"))] + timezone_choices(),
+        required=False,
+    )
+
+
+class AuditFilterForm(forms.Form):
+    verb = forms.CharField(label=_("Action"), required=False)
+    actor = forms.CharField(label=_("Person"), required=False)
+    since = forms.DateField(label=_("From"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Until"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,15 @@
+from accounts.models.audit import AuditEntry
+from accounts.models.connected import AccountStatus, ConnectedAccount
+from accounts.models.invitations import Invitation
+from accounts.models.organizations import Membership, Organization
+from accounts.models.users import User
+
+__all__ = [
+    "AccountStatus",
+    "AuditEntry",
+    "ConnectedAccount",
+    "Invitation",
+    "Membership",
+    "Organization",
+    "User",
+]

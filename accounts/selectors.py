@@ -1,0 +1,44 @@
+"""Read-side queries for organisations and members."""
+
+from django.db.models import Count, Q
+
+from accounts.models import AuditEntry, ConnectedAccount, Invitation, Membership, Organization
+
+
+def user_organizations(user):
+    return Organization.objects.filter(memberships__user=user).order_by("name")
+
+
+def dashboard_summary(organization: Organization, user) -> dict:
+    accounts = ConnectedAccount.objects.for_org(organization).connected().aggregate(
+        total=Count("id"), attention=Count("id", filter=~Q(status="active"))
+    )
+    return {
+        "members": Membership.objects.filter(organization=organization).count(),
+        "accounts": accounts["total"],
+        "accounts_needing_attention": accounts["attention"],
+        "pending_invitations": Invitation.objects.for_org(organization).pending().count(),
+    }
+
+
+def member_list(organization: Organization):
+    return (Membership.objects.filter(organization=organization)
+            .select_related("user").order_by("user__email"))
+
+
+def audit_entries(organization: Organization, *, verb="", actor="", since=None, until=None,
+                  before: tuple | None = None, limit: int = 50):
+    """Newest first, keyset-paginated on (created_at, id) so deep pages stay fast."""
+    qs = AuditEntry.objects.for_org(organization).select_related("actor")
+    if verb:
+        qs = qs.filter(verb__startswith=verb)
+    if actor:
+        qs = qs.filter(actor_label__icontains=actor)
+    if since:
+        qs = qs.filter(created_at__date__gte=since)
+    if until:
+        qs = qs.filter(created_at__date__lte=until)
+    if before:
+        created_at, pk = before
+        qs = qs.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=pk))
+    return list(qs.order_by("-created_at", "-id")[: limit + 1])

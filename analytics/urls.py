@@ -1,0 +1,5 @@
+from django.urls import path
+
+from analytics import views
+
+urlpatterns = [path("", views.dashboard, name="analytics")]

@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts.views import public
+from socialmgr.ops import views as ops_views
+
+# Everything under /o/<org_slug>/ is tenant data: each included view is wrapped by
+# socialmgr.tenancy.org_view (tests/test_tenancy_sweep.py checks that it is).
+org_patterns = [
+    path("", include("accounts.urls")),
+    path("", include("content.urls")),
+    path("inbox/", include("inbox.urls")),
+    path("analytics/", include("analytics.urls")),
+    path("settings/system/", include("socialmgr.ops.urls")),
+]
+
+urlpatterns = [
+    path("", public.home, name="home"),
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("organizations/new/", public.organization_create_view, name="organization_create"),
+    path("invitations/<str:token>/", public.invitation_accept_view, name="invitation_accept"),
+    path("preferences/", public.preferences_view, name="preferences"),
+    path("preferences/language/", public.set_language_view, name="set_language"),
+    path("o/<slug:org_slug>/", include(org_patterns)),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,90 @@
+// Small progressive enhancements for the whole UI. Everything works without it.
+(function () {
+  "use strict";
+
+  function on(event, selector, handler) {
+    document.addEventListener(event, function (e) {
+      var el = e.target.closest(selector);
+      if (el) handler(e, el);
+    });
+  }
+
+  // Confirmation dialogs (native <dialog>): data-dialog-open="id" / data-dialog-close.
+  on("click", "[data-dialog-open]", function (e, el) {
+    var dialog = document.getElementById(el.getAttribute("data-dialog-open"));
+    if (dialog && dialog.showModal) { e.preventDefault(); dialog.showModal(); }
+  });
+  on("click", "[data-dialog-close]", function (e, el) {
+    var dialog = el.closest("dialog");
+    if (dialog) { e.preventDefault(); dialog.close(); }
+  });
+
+  // Selects that submit their form on change (language picker).
+  on("change", "select[data-autosubmit]", function (e, el) { el.form.requestSubmit(); });
+
+  // Flash messages can be dismissed.
+  on("click", "[data-dismiss]", function (e, el) {
+    var flash = el.closest(".flash");
+    if (flash) flash.remove();
+  });
+
+  // Collapsible navigation on small screens.
+  on("click", "[data-nav-toggle]", function (e, el) {
+    var open = el.getAttribute("aria-expanded") === "true";
+    el.setAttribute("aria-expanded", String(!open));
+    document.body.classList.toggle("nav-open", !open);
+  });
+
+  // Close a <details> menu when clicking elsewhere or pressing Escape.
+  document.addEventListener("click", function (e) {
+    document.querySelectorAll("details.menu[open]").forEach(function (d) {
+      if (!d.contains(e.target)) d.removeAttribute("open");
+    });
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    document.querySelectorAll("details.menu[open]").forEach(function (d) {
+      d.removeAttribute("open");
+      var summary = d.querySelector("summary");
+      if (summary) summary.focus();
+    });
+  });
+
+  // Move focus to an error summary so screen-reader users hear it first.
+  document.addEventListener("DOMContentLoaded", function () {
+    var box = document.querySelector("[data-autofocus]");
+    if (box) box.focus();
+  });
+
+  // htmx: a failed request must never be a silent no-op.
+  document.addEventListener("htmx:responseError", function (e) {
+    showFlash(document.documentElement.lang === "de"
+      ? "Die Anfrage ist fehlgeschlagen. Bitte versuchen Sie es erneut."
+      : "The request failed. Please try again.", "error");
+  });
+  document.addEventListener("htmx:sendError", function () {
+    showFlash(document.documentElement.lang === "de"
+      ? "Keine Verbindung zum Server."
+      : "Could not reach the server.", "error");
+  });
+
+  function showFlash(text, level) {
+    var main = document.getElementById("main");
+    if (!main) return;
+    var stack = main.querySelector(".flash-stack");
+    if (!stack) {
+      stack = document.createElement("div");
+      stack.className = "flash-stack";
+      stack.setAttribute("role", "status");
+      stack.setAttribute("aria-live", "polite");
+      main.prepend(stack);
+    }
+    var flash = document.createElement("div");
+    flash.className = "flash flash-" + level;
+    var span = document.createElement("span");
+    span.textContent = text;
+    flash.appendChild(span);
+    stack.appendChild(flash);
+  }
+  window.socialmgr = { showFlash: showFlash };
+})();

@@ -1,0 +1,95 @@
+"""Shared fixtures: the three personas, logged-in clients, and the service markers.
+
+Personas (see ../shared/docs/style.md): `owner` of `org`, a `member_of(role)` factory
+for the other roles, and `outsider`, the owner of `other_org`.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+
+from accounts.roles import Role
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+
+MISSING = {s for s in os.environ.get("SOCIALMGR_MISSING_SERVICES", "").split(",") if s}
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _service_available(name: str) -> bool:
+    if name == "postgres":
+        return settings.IS_POSTGRES
+    if name == "redis":
+        return bool(settings.REDIS_URL)
+    return True
+
+
+def pytest_collection_modifyitems(config, items):
+    unavailable = {name for name in ("postgres", "redis") if not _service_available(name)}
+    if unavailable and IN_CI:
+        raise pytest.UsageError(
+            f"CI=true but these services are not configured: {', '.join(sorted(unavailable))}. "
+            "Set DATABASE_URL / REDIS_URL (see .ci/run)."
+        )
+    for item in items:
+        for name in unavailable:
+            if item.get_closest_marker(name):
+                item.add_marker(pytest.mark.skip(reason=f"needs {name}, not available here"))
+
+
+def pytest_terminal_summary(terminalreporter):
+    unavailable = [n for n in ("postgres", "redis") if not _service_available(n)]
+    if unavailable:
+        terminalreporter.write_sep(
+            "=", f"ran without {', '.join(unavailable)}: tests marked for them were skipped",
+            yellow=True,
+        )
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def org(db):
+    return OrganizationFactory(name="Acme", slug="acme")
+
+
+@pytest.fixture
+def other_org(db):
+    return OrganizationFactory(name="Globex", slug="globex")
+
+
+@pytest.fixture
+def owner(org):
+    return MembershipFactory(organization=org, role=Role.OWNER).user
+
+
+@pytest.fixture
+def member_of(org):
+    """member_of("editor") → a user holding that role in `org`."""
+
+    def make(role: str, organization=None):
+        return MembershipFactory(organization=organization or org, role=role).user
+
+    return make
+
+
+@pytest.fixture
+def outsider(other_org):
+    return MembershipFactory(organization=other_org, role=Role.OWNER).user
+
+
+@pytest.fixture
+def login(client):
+    def do(user):
+        client.force_login(user)
+        return client
+
+    return do
+
+
+@pytest.fixture
+def user_factory(db):
+    return UserFactory
