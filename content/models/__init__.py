@@ -1,0 +1,30 @@
+from content.models.approvals import (
+    ApprovalStep,
+    ClientReviewLink,
+    CommentKind,
+    Decision,
+    PostApproval,
+    PostComment,
+)
+from content.models.media import LinkPreview, MediaAsset, MediaKind, MediaRendition
+from content.models.notifications import Notification
+from content.models.posts import Label, Post, PostTarget, PostTargetMedia, Snippet
+
+__all__ = [
+    "ApprovalStep",
+    "ClientReviewLink",
+    "CommentKind",
+    "Decision",
+    "Label",
+    "LinkPreview",
+    "MediaAsset",
+    "MediaKind",
+    "MediaRendition",
+    "Notification",
+    "Post",
+    "PostApproval",
+    "PostComment",
+    "PostTarget",
+    "PostTargetMedia",
+    "Snippet",
+]
