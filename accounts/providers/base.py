@@ -127,6 +127,8 @@ class InboxEntry:
     root_remote_id: str = ""
     author_avatar_url: str = ""
     raw: dict = field(default_factory=dict)
+    edited_at: dt.datetime | None = None  # set when the platform reports an edit
+    deleted: bool = False  # the platform reports this item as deleted (the inbox marks it)
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,16 @@ class Provider(ABC):
         from accounts.providers.errors import NotSupported
 
         raise NotSupported("this platform does not accept replies")
+
+    def search(self, account: ConnectedAccount, query: str, cursor: str = "") -> InboxPage:
+        """Public posts matching `query` (keywords or a #hashtag) since `cursor`, for listening.
+
+        Entries come back with kind "listening". Raises NotSupported where the platform
+        offers no search to this account.
+        """
+        from accounts.providers.errors import NotSupported
+
+        raise NotSupported("this platform offers no search")
 
     # analytics
     def fetch_account_metrics(self, account: ConnectedAccount) -> AccountMetrics:
