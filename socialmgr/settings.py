@@ -279,3 +279,5 @@ LOGGING = {
 # --- socialmgr --------------------------------------------------------------------------
 INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7)
 TOKEN_ENCRYPTION_KEYS = env_list("TOKEN_ENCRYPTION_KEYS", [])
+# Let the SSRF guard (accounts.providers.netguard) reach 127.0.0.1/::1: tests, local sandbox only.
+SSRF_ALLOW_LOOPBACK = env_bool("SSRF_ALLOW_LOOPBACK", False)
