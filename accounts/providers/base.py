@@ -52,6 +52,9 @@ class MediaFile:
     width: int | None = None
     height: int | None = None
     open: Any = None  # callable returning a binary file object (read lazily, once per upload)
+    # An absolute URL the platform itself can fetch (Instagram and Facebook pull media by URL
+    # instead of accepting uploads). Empty when this installation cannot offer one.
+    public_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,9 +104,21 @@ class Tokens:
 
 @dataclass(frozen=True)
 class ConnectResult:
+    """The account a connect flow produced.
+
+    When one login gives access to several accounts (a LinkedIn member and the pages they
+    administer, the Facebook pages of a user), `choices` lists each as a complete
+    ConnectResult of its own and the admin picks one or more of them to connect; the
+    top-level `account`/`tokens`/`settings` then repeat the first choice. `choices` is empty
+    when there is nothing to choose. Choices carry tokens: keep them server-side (encrypted)
+    while the admin decides, never in a cookie or a form field.
+    """
+
     account: RemoteAccount
     tokens: Tokens
     settings: dict = field(default_factory=dict)
+    choices: list[ConnectResult] = field(default_factory=list)
+    label: str = ""  # how the choice is shown, e.g. "Acme GmbH (page)"; blank: the handle
 
 
 @dataclass(frozen=True)
