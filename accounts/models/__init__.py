@@ -1,15 +1,17 @@
 from accounts.models.audit import AuditEntry
-from accounts.models.connected import AccountStatus, ConnectedAccount
+from accounts.models.connected import AccountAccess, AccountStatus, ConnectedAccount, PlatformApp
 from accounts.models.invitations import Invitation
 from accounts.models.organizations import Membership, Organization
 from accounts.models.users import User
 
 __all__ = [
+    "AccountAccess",
     "AccountStatus",
     "AuditEntry",
     "ConnectedAccount",
     "Invitation",
     "Membership",
     "Organization",
+    "PlatformApp",
     "User",
 ]
