@@ -74,9 +74,25 @@ def parse_retry_after(headers, *, now: float | None = None) -> float | None:
         try:
             number = float(raw)
         except ValueError:
-            continue
+            # Mastodon sends an ISO-8601 timestamp (`2026-11-28T10:20:00.123456Z`).
+            moment = _iso_timestamp(raw)
+            if moment is None:
+                continue
+            return max(0.0, moment - now)
         return max(0.0, number - now) if number > 86400 else max(0.0, number)
     return None
+
+
+def _iso_timestamp(value: str) -> float | None:
+    import datetime as dt
+
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.timestamp()
 
 
 def _is_http_date(value: str) -> bool:
