@@ -15,7 +15,8 @@ from socialmgr.tenancy import org_view
 
 @org_view("org.view")
 def dashboard(request):
-    request.session[LAST_ORG_SESSION_KEY] = request.organization.slug
+    if request.session.get(LAST_ORG_SESSION_KEY) != request.organization.slug:
+        request.session[LAST_ORG_SESSION_KEY] = request.organization.slug
     return render(request, "accounts/dashboard.html",
                   {"summary": dashboard_summary(request.organization, request.user)})
 

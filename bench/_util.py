@@ -1,0 +1,35 @@
+"""Helpers shared by the benchmarks: timing requests and reading query counts."""
+
+import statistics
+import time
+
+from django.db import connection, reset_queries
+from django.test.utils import CaptureQueriesContext
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
+    return ordered[index]
+
+
+def time_requests(client, url: str, *, n: int = 100, warmup: int = 5) -> dict:
+    """Server time of GET `url` through the whole Django stack, and its query count."""
+    for _ in range(warmup):
+        client.get(url)
+    timings = []
+    for _ in range(n):
+        reset_queries()
+        started = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    return {
+        "p50_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(percentile(timings, 95), 2),
+        "queries": len(ctx.captured_queries),
+    }

@@ -1,0 +1,61 @@
+"""`make bench [BENCH=name]`: run benchmarks under bench/, each printing one JSON line.
+
+Each benchmark is a module bench/<name>.py with `run() -> dict`. It runs against a
+throwaway database created (and migrated) here: DATABASE_URL's server when set
+(PostgreSQL is what the numbers are meant for), else SQLite. Results are also
+written to bench/results/<name>.json.
+"""
+
+import importlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialmgr.settings")
+os.environ.setdefault("SOCIALMGR_TESTING", "true")
+
+
+def available() -> list[str]:
+    return sorted(p.stem for p in (ROOT / "bench").glob("*.py")
+                  if p.stem not in ("run", "__init__") and not p.stem.startswith("_"))
+
+
+def main(argv: list[str]) -> int:
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    names = argv or available()
+    unknown = set(names) - set(available())
+    if unknown:
+        print(f"unknown benchmark(s): {', '.join(sorted(unknown))}; have: {available()}",
+              file=sys.stderr)
+        return 2
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    results_dir = ROOT / "bench" / "results"
+    results_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        for name in names:
+            started = time.monotonic()
+            result = importlib.import_module(f"bench.{name}").run()
+            result = {"bench": name, **result,
+                      "database": connection.vendor,
+                      "wall_s": round(time.monotonic() - started, 2)}
+            line = json.dumps(result, sort_keys=False)
+            print(line, flush=True)
+            (results_dir / f"{name}.json").write_text(line + "\n")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
