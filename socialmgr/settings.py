@@ -281,3 +281,16 @@ INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7)
 TOKEN_ENCRYPTION_KEYS = env_list("TOKEN_ENCRYPTION_KEYS", [])
 # Let the SSRF guard (accounts.providers.netguard) reach 127.0.0.1/::1: tests, local sandbox only.
 SSRF_ALLOW_LOOPBACK = env_bool("SSRF_ALLOW_LOOPBACK", False)
+# LinkedIn and Meta connectors (accounts/providers/linkedin, accounts/providers/meta). App
+# credentials may also be configured per installation in the UI; these are the env fallback.
+LINKEDIN_CLIENT_ID = env_str("LINKEDIN_CLIENT_ID", "")
+LINKEDIN_CLIENT_SECRET = env_str("LINKEDIN_CLIENT_SECRET", "")
+LINKEDIN_API_VERSION = env_str("LINKEDIN_API_VERSION", "202510")  # YYYYMM; versions sunset
+META_APP_ID = env_str("META_APP_ID", "")
+META_APP_SECRET = env_str("META_APP_SECRET", "")
+META_GRAPH_VERSION = env_str("META_GRAPH_VERSION", "v23.0")
+# Shared secret Meta echoes when verifying the webhook subscription (/webhooks/meta/).
+META_WEBHOOK_VERIFY_TOKEN = env_str("META_WEBHOOK_VERIFY_TOKEN", "")
+# Seconds between Instagram container status checks, and how many checks before giving up.
+INSTAGRAM_POLL_INTERVAL = env_int("INSTAGRAM_POLL_INTERVAL", 3)
+INSTAGRAM_POLL_ATTEMPTS = env_int("INSTAGRAM_POLL_ATTEMPTS", 20)
