@@ -1,0 +1,34 @@
+from django.db import models
+
+from accounts.models import ConnectedAccount
+
+SOURCE_INBOX = "inbox"
+
+
+def search_source(saved_search_id: int) -> str:
+    return f"search:{saved_search_id}"
+
+
+class InboxCursor(models.Model):
+    """Where polling of one source (the inbox, or a saved search) of one account stands."""
+
+    account = models.ForeignKey(ConnectedAccount, on_delete=models.CASCADE,
+                                related_name="inbox_cursors")
+    source = models.CharField(max_length=64, default=SOURCE_INBOX)
+    cursor = models.TextField(blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    # Due when <= now; NULL means "never polled" and is due too. Pushed out while a poll runs
+    # (a lease), by a platform's Retry-After, and by backoff after errors.
+    next_poll_at = models.DateTimeField(null=True, blank=True)
+    backoff = models.PositiveIntegerField(default=0)  # consecutive failures
+    last_error = models.TextField(blank=True)
+    disabled = models.BooleanField(default=False)  # the platform does not offer this source
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "source"], name="uniq_inbox_cursor"),
+        ]
+        indexes = [models.Index(fields=["next_poll_at"], name="inbox_cursor_due")]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.source}"

@@ -1,0 +1,115 @@
+"""Inbox items: a comment, mention, reply, quote, DM or listening hit, as pulled from a platform."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import ConnectedAccount, Organization
+from accounts.models.tenant import TenantQuerySet
+
+
+class ItemKind(models.TextChoices):
+    COMMENT = "comment", _("Comment")
+    MENTION = "mention", _("Mention")
+    REPLY = "reply", _("Reply")
+    QUOTE = "quote", _("Quote")
+    DM = "dm", _("Direct message")
+    LISTENING = "listening", _("Listening")
+
+
+class ItemStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+
+
+class Sentiment(models.TextChoices):
+    POSITIVE = "positive", _("Positive")
+    NEUTRAL = "neutral", _("Neutral")
+    NEGATIVE = "negative", _("Negative")
+
+
+class InboxItemQuerySet(TenantQuerySet):
+    def visible(self):
+        """Items the inbox shows: deletions on the platform are kept but hidden."""
+        return self.filter(deleted_at__isnull=True)
+
+
+class InboxItem(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
+                                     related_name="inbox_items")
+    account = models.ForeignKey(ConnectedAccount, on_delete=models.CASCADE,
+                                related_name="inbox_items", verbose_name=_("account"))
+    kind = models.CharField(_("type"), max_length=16, choices=ItemKind.choices)
+    remote_id = models.CharField(max_length=255)
+    # The item this one answers, when we hold it; parent_remote_id is kept either way so the
+    # link can be made when the parent arrives later.
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="children")
+    parent_remote_id = models.CharField(max_length=255, blank=True)
+    # The post the conversation hangs off (ours or theirs). Our own posts are resolved
+    # against content's post targets by (account, remote_id) when shown.
+    thread_root_remote_id = models.CharField(max_length=255, blank=True)
+    author_handle = models.CharField(_("author"), max_length=255)
+    author_name = models.CharField(_("author name"), max_length=255, blank=True)
+    author_avatar_url = models.URLField(max_length=1000, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("time"))  # platform time
+    fetched_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=ItemStatus.choices,
+                              default=ItemStatus.OPEN)
+    done_at = models.DateTimeField(null=True, blank=True)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="inbox_assigned",
+                                 verbose_name=_("assignee"))
+    labels = models.JSONField(_("labels"), default=list, blank=True)
+    urgent = models.BooleanField(_("urgent"), default=False)
+    sentiment = models.CharField(_("sentiment"), max_length=8, choices=Sentiment.choices,
+                                 blank=True)
+    # Automation rules that acted on this item, in order: [{"id": 1, "name": "…", "actions": […]}]
+    applied_rules = models.JSONField(default=list, blank=True)
+    # Response metrics: the first reply sent and who sent it.
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    first_responder = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                        on_delete=models.SET_NULL, related_name="+")
+    raw = models.JSONField(default=dict, blank=True)
+
+    objects = InboxItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inbox item")
+        verbose_name_plural = _("inbox items")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "remote_id"], name="uniq_inbox_item_remote"),
+        ]
+        indexes = [
+            # The default list (open items, newest first) and its keyset pages.
+            models.Index(fields=["organization", "status", "-created_at", "-id"],
+                         name="inbox_org_status_time"),
+            # "All statuses" and the trends aggregate over a time window.
+            models.Index(fields=["organization", "-created_at", "-id"], name="inbox_org_time"),
+            # Filters by account within an organisation (account is the narrower key).
+            models.Index(fields=["account", "status", "-created_at", "-id"],
+                         name="inbox_account_status_time"),
+            # "Assigned to me", and data-subject requests by author.
+            models.Index(fields=["assignee", "status", "-created_at"], name="inbox_assignee"),
+            models.Index(fields=["organization", "author_handle"], name="inbox_org_author"),
+            # Linking children to parents that arrive later.
+            models.Index(fields=["account", "parent_remote_id"], name="inbox_parent_remote"),
+        ]
+        # The full-text GIN index is PostgreSQL-only; migration 0002 adds it there.
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.author_handle}: {self.text[:40]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ItemStatus.OPEN
+
+    @property
+    def author_initials(self) -> str:
+        name = (self.author_name or self.author_handle).lstrip("@").strip()
+        parts = [p for p in name.replace(".", " ").split() if p]
+        return "".join(p[0] for p in parts[:2]).upper() or "?"

@@ -1,0 +1,134 @@
+"""Ingestion: the one path by which platform items enter the inbox (pollers, searches, webhooks)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+
+from accounts.providers.base import InboxEntry
+from inbox.models import InboxItem, ItemKind
+from inbox.services.automation import inbox_rules_apply
+from inbox.services.counts import open_count_invalidate
+
+log = logging.getLogger(__name__)
+
+BATCH = 1000
+# Fields a re-ingested item may change: the platform's content, never the team's work on it.
+CONTENT_FIELDS = ["kind", "text", "author_name", "author_avatar_url", "url", "raw",
+                  "parent_remote_id", "thread_root_remote_id"]
+
+
+@dataclass
+class IngestResult:
+    created: list[int] = field(default_factory=list)  # ids of items new to the inbox
+    updated: int = 0
+    deleted: int = 0
+    skipped: int = 0
+
+
+def _url(value) -> str:
+    value = str(value or "")
+    return value if value.startswith(("https://", "http://")) and len(value) <= 1000 else ""
+
+
+def _aware(value) -> dt.datetime:
+    if not isinstance(value, dt.datetime):
+        raise ValueError("created_at is not a datetime")
+    return value if timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
+
+
+def _item(account, entry: InboxEntry, kind: str | None) -> InboxItem:
+    remote_id = str(entry.remote_id or "").strip()
+    if not remote_id or len(remote_id) > 255:
+        raise ValueError("remote_id missing or too long")
+    kind = kind or entry.kind
+    if kind not in ItemKind.values:
+        raise ValueError(f"unknown kind {kind!r}")
+    handle = str(entry.author_handle or "").strip()[:255]
+    if not handle:
+        raise ValueError("author_handle missing")
+    return InboxItem(
+        organization_id=account.organization_id, account=account, kind=kind,
+        remote_id=remote_id, parent_remote_id=str(entry.parent_remote_id or "")[:255],
+        thread_root_remote_id=str(entry.root_remote_id or "")[:255],
+        author_handle=handle, author_name=str(entry.author_name or "")[:255],
+        author_avatar_url=_url(entry.author_avatar_url), text=str(entry.text or ""),
+        url=_url(entry.url), created_at=_aware(entry.created_at),
+        edited_at=_aware(entry.edited_at) if entry.edited_at else None,
+        raw=entry.raw if isinstance(entry.raw, dict) else {},
+    )
+
+
+def inbox_ingest_entries(account, entries: Iterable[InboxEntry], *,
+                         kind: str | None = None) -> IngestResult:
+    """Upsert platform entries for `account`, idempotently; safe to call again with the same page.
+
+    Unique per (account, remote_id): a repeat updates the content (an edit), never the team's
+    status, assignment or labels. Entries flagged `deleted` mark the stored item deleted.
+    Malformed entries are logged and skipped. Automation rules run on newly created items only.
+    `kind` overrides the entries' kind (listening results).
+    """
+    result = IngestResult()
+    rows: dict[str, InboxItem] = {}
+    deleted_ids: set[str] = set()
+    for entry in entries:
+        try:
+            if getattr(entry, "deleted", False):
+                deleted_ids.add(str(entry.remote_id))
+                continue
+            item = _item(account, entry, kind)
+        except (AttributeError, TypeError, ValueError) as exc:
+            result.skipped += 1
+            log.warning("inbox: skipped a malformed entry for account %s: %s", account.pk, exc)
+            continue
+        rows[item.remote_id] = item  # a repeat within one page: the later one wins
+    with transaction.atomic():
+        if rows:
+            _upsert(account, rows, result)
+        if deleted_ids:
+            result.deleted = InboxItem.objects.filter(
+                account=account, remote_id__in=deleted_ids, deleted_at__isnull=True
+            ).update(deleted_at=timezone.now())
+        if rows or result.deleted:
+            open_count_invalidate(account.organization_id)
+    return result
+
+
+def _upsert(account, rows: dict[str, InboxItem], result: IngestResult) -> None:
+    ids = list(rows)
+    existing = set(InboxItem.objects.filter(account=account, remote_id__in=ids)
+                   .values_list("remote_id", flat=True))
+    edited = [i for i in rows.values() if i.edited_at]
+    plain = [i for i in rows.values() if not i.edited_at]
+    # Two statements so a page without edit times never clears an edit time stored before.
+    for objs, fields in ((plain, CONTENT_FIELDS), (edited, [*CONTENT_FIELDS, "edited_at"])):
+        if objs:
+            InboxItem.objects.bulk_create(
+                objs, batch_size=BATCH, update_conflicts=True,
+                unique_fields=["account", "remote_id"], update_fields=fields,
+            )
+    result.updated = len(existing)
+    _link_parents(account, ids)
+    new_ids = [rid for rid in ids if rid not in existing]
+    if new_ids:
+        created = list(InboxItem.objects.filter(account=account, remote_id__in=new_ids)
+                       .select_related("account"))
+        result.created = [i.pk for i in created]
+        inbox_rules_apply(organization_id=account.organization_id, items=created)
+
+
+def _link_parents(account, remote_ids: list[str]) -> None:
+    """Point children at parents we hold: new items at old parents, old children at new ones."""
+    InboxItem.objects.filter(account=account, parent__isnull=True).exclude(
+        parent_remote_id=""
+    ).filter(Q(remote_id__in=remote_ids) | Q(parent_remote_id__in=remote_ids)).update(
+        parent=Subquery(InboxItem.objects.filter(
+            account_id=OuterRef("account_id"), remote_id=OuterRef("parent_remote_id")
+        ).values("pk")[:1])
+    )

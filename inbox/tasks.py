@@ -1,0 +1,32 @@
+"""Thin Celery tasks: ids in, one service call each."""
+
+from celery import shared_task
+
+from inbox import services
+
+
+@shared_task(name="inbox.enqueue_due_polls", ignore_result=True)
+def enqueue_due_polls() -> None:
+    services.inbox_enqueue_due_polls()
+
+
+@shared_task(name="inbox.enqueue_due_searches", ignore_result=True)
+def enqueue_due_searches() -> None:
+    services.inbox_enqueue_due_searches()
+
+
+@shared_task(name="inbox.poll_cursor", ignore_result=True)
+def poll_cursor(cursor_id: int) -> None:
+    services.inbox_poll_cursor(cursor_id=cursor_id)
+
+
+@shared_task(name="inbox.send_reply", ignore_result=True)
+def send_reply(reply_id: int) -> None:
+    outcome = services.inbox_reply_send(reply_id=reply_id)
+    if outcome.retry_in is not None:
+        send_reply.apply_async((reply_id,), countdown=outcome.retry_in)
+
+
+@shared_task(name="inbox.purge_expired", ignore_result=True)
+def purge_expired() -> None:
+    services.inbox_purge_expired()
