@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "socialmgr.context_processors.shell",
+                "inbox.context_processors.nav_counts",
             ],
         },
     }
@@ -152,6 +153,9 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "ops-heartbeat": {"task": "ops.heartbeat", "schedule": 30.0},
+    "inbox-polls": {"task": "inbox.enqueue_due_polls", "schedule": 60.0},
+    "inbox-listening": {"task": "inbox.enqueue_due_searches", "schedule": 60.0},
+    "inbox-retention": {"task": "inbox.purge_expired", "schedule": 86400.0},
 }
 
 # --- Auth (django-allauth) --------------------------------------------------------------
