@@ -1,0 +1,204 @@
+"""Creating, editing, duplicating and deleting posts (content, not workflow)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.audit import audit_record
+from accounts.services.errors import Conflict, ServiceError
+from content.models import Label, MediaAsset, Post, PostTarget, PostTargetMedia
+from content.selectors import usable_accounts
+from content.services.access import require
+from content.services.transitions import post_transition, target_transition
+from content.workflows import PostState, TargetState
+
+EDITABLE = {PostState.DRAFT, PostState.PENDING, PostState.CHANGES, PostState.APPROVED,
+            PostState.SCHEDULED}
+# Targets a person may still change; anything else is in (or past) the pipeline.
+CHANGEABLE_TARGETS = {TargetState.PENDING, TargetState.SCHEDULED, TargetState.FAILED,
+                      TargetState.PAUSED}
+
+
+@dataclass
+class PostData:
+    """What the composer submits. Texts are per account; blank override = shared text."""
+
+    text: str = ""
+    account_ids: list[int] = field(default_factory=list)
+    overrides: dict[int, str] = field(default_factory=dict)
+    media: list[tuple[int, str]] = field(default_factory=list)  # (asset id, alt text)
+    title: str = ""
+    notes: str = ""
+    label_ids: list[int] = field(default_factory=list)
+    scheduled_at: dt.datetime | None = None
+    timezone: str = ""
+    link_url: str = ""
+
+
+def _check(organization, membership, data: PostData) -> tuple[list, list, list]:
+    allowed = {a.pk: a for a in usable_accounts(membership)}
+    unknown = [i for i in data.account_ids if i not in allowed]
+    if unknown:
+        raise ServiceError(_("You cannot post to one of the chosen accounts."), code="account")
+    if not data.account_ids:
+        raise ServiceError(_("Choose at least one account."), code="no_accounts")
+    if not data.text.strip() and not data.media and not any(
+            data.overrides.get(i, "").strip() for i in data.account_ids):
+        raise ServiceError(_("The post is empty: write a text or add media."), code="empty")
+    assets = {a.pk: a for a in MediaAsset.objects.for_org(organization)
+              .filter(pk__in=[m for m, _alt in data.media])}
+    if len(assets) != len({m for m, _alt in data.media}):
+        raise ServiceError(_("One of the media files no longer exists."), code="media")
+    labels = list(Label.objects.for_org(organization).filter(pk__in=data.label_ids))
+    return [allowed[i] for i in dict.fromkeys(data.account_ids)], [
+        (assets[m], alt) for m, alt in data.media], labels
+
+
+def _sync_targets(post: Post, accounts, media, scheduled: bool) -> None:
+    existing = {t.account_id: t for t in post.targets.select_for_update()}
+    wanted = {a.pk for a in accounts}
+    for account_id, target in existing.items():
+        if account_id not in wanted:
+            if target.status not in CHANGEABLE_TARGETS:
+                raise ServiceError(_("An account that is being published to cannot be removed."),
+                                   code="target_busy")
+            target.delete()
+    for account in accounts:
+        target = existing.get(account.pk)
+        if target is None:
+            target = PostTarget.objects.create(post=post, account=account)
+            if scheduled:
+                target_transition(target, TargetState.SCHEDULED, audit=False,
+                                  next_attempt_at=post.scheduled_at)
+        elif target.status not in CHANGEABLE_TARGETS:
+            raise ServiceError(_("This post is being published and cannot be changed now."),
+                               code="target_busy")
+        target.attachments.all().delete()
+        PostTargetMedia.objects.bulk_create(
+            PostTargetMedia(target=target, asset=asset, alt_text=alt, position=i)
+            for i, (asset, alt) in enumerate(media)
+        )
+
+
+def _write(post: Post, data: PostData, accounts, media, labels) -> None:
+    post.text = data.text
+    post.title = data.title
+    post.notes = data.notes
+    post.link_url = data.link_url
+    post.scheduled_at = data.scheduled_at
+    post.timezone = data.timezone or post.timezone or post.organization.timezone
+    post.save()
+    post.labels.set(labels)
+    _sync_targets(post, accounts, media, post.status == PostState.SCHEDULED)
+    for account in accounts:
+        PostTarget.objects.filter(post=post, account=account).update(
+            text=data.overrides.get(account.pk, "").strip() and data.overrides[account.pk])
+
+
+def post_create(*, organization, actor, data: PostData) -> Post:
+    """A new draft."""
+    membership = require(actor, organization, "post.edit")
+    accounts, media, labels = _check(organization, membership, data)
+    with transaction.atomic():
+        post = Post(organization=organization, author=actor,
+                    timezone=data.timezone or organization.timezone)
+        _write(post, data, accounts, media, labels)
+        audit_record(organization=organization, actor=actor, verb="content.post.created",
+                     target=post, details={"accounts": [a.pk for a in accounts]})
+    return post
+
+
+def post_update(*, post: Post, actor, data: PostData, expected_version: int) -> Post:
+    """Save edits made on `expected_version`; Conflict when someone saved in between.
+
+    Changing what was approved sends the post back for approval where approval is
+    required; moving a scheduled post moves its targets with it.
+    """
+    organization = post.organization
+    membership = require(actor, organization, "post.edit")
+    accounts, media, labels = _check(organization, membership, data)
+    if data.scheduled_at and data.scheduled_at != post.scheduled_at \
+            and data.scheduled_at <= timezone.now() and post.status == PostState.SCHEDULED:
+        raise ServiceError(_("Choose a time in the future."), code="past")
+    with transaction.atomic():
+        locked = Post.objects.select_for_update().get(pk=post.pk)
+        if locked.version != expected_version:
+            raise Conflict(_("Someone else changed this post while you were editing it. "
+                             "Reload to see their changes, then apply yours again."))
+        if locked.status not in EDITABLE:
+            raise ServiceError(_("This post can no longer be edited."), code="not_editable")
+        before = locked.content_hash()
+        locked.version = F("version") + 1
+        _write(locked, data, accounts, media, labels)
+        locked.refresh_from_db()
+        changed = locked.content_hash() != before
+        audit_record(organization=organization, actor=actor, verb="content.post.updated",
+                     target=locked, details={"content_changed": changed})
+        _after_edit(locked, actor, changed)
+    post.refresh_from_db()
+    return post
+
+
+def _after_edit(post: Post, actor, content_changed: bool) -> None:
+    needs_review = post.organization.approval_required and content_changed
+    if post.status in (PostState.APPROVED, PostState.SCHEDULED) and needs_review:
+        _unschedule_targets(post, actor)
+        post_transition(post, PostState.PENDING, actor=actor,
+                        reason="content changed after approval",
+                        approved_content_hash="", approval_round=post.approval_round + 1)
+    elif post.status == PostState.SCHEDULED:
+        for target in post.targets.filter(status=TargetState.SCHEDULED):
+            PostTarget.objects.filter(pk=target.pk, status=TargetState.SCHEDULED).update(
+                next_attempt_at=post.scheduled_at)
+
+
+def _unschedule_targets(post: Post, actor) -> None:
+    for target in post.targets.select_for_update().filter(status=TargetState.SCHEDULED):
+        target_transition(target, TargetState.PENDING, actor=actor, audit=False,
+                          next_attempt_at=None)
+
+
+def post_duplicate(*, post: Post, actor) -> Post:
+    """A new draft with the same texts, accounts, media and labels (no time)."""
+    require(actor, post.organization, "post.edit")
+    with transaction.atomic():
+        copy = Post.objects.create(
+            organization=post.organization, author=actor, title=post.title, text=post.text,
+            notes=post.notes, link_url=post.link_url, timezone=post.timezone)
+        copy.labels.set(post.labels.all())
+        for target in post.targets.prefetch_related("attachments"):
+            new = PostTarget.objects.create(post=copy, account=target.account, text=target.text)
+            PostTargetMedia.objects.bulk_create(
+                PostTargetMedia(target=new, asset_id=m.asset_id, alt_text=m.alt_text,
+                                position=m.position) for m in target.attachments.all())
+        audit_record(organization=post.organization, actor=actor, verb="content.post.duplicated",
+                     target=copy, details={"source": post.pk})
+    return copy
+
+
+def post_delete(*, post: Post, actor) -> str:
+    """Delete a draft; a post that (partly) went out is archived instead. Returns what happened."""
+    require(actor, post.organization, "post.edit")
+    with transaction.atomic():
+        locked = Post.objects.select_for_update().get(pk=post.pk)
+        statuses = set(locked.targets.values_list("status", flat=True))
+        if TargetState.PUBLISHING in statuses:
+            raise ServiceError(_("This post is being published right now."), code="busy")
+        if TargetState.PUBLISHED in statuses:
+            for target in locked.targets.filter(status__in=CHANGEABLE_TARGETS):
+                target_transition(target, TargetState.CANCELLED, actor=actor, audit=False)
+            post_transition(locked, PostState.ARCHIVED, actor=actor, reason="deleted")
+            return "archived"
+        if locked.status not in (PostState.DRAFT, PostState.CHANGES, PostState.CANCELLED):
+            raise ServiceError(_("Only drafts can be deleted. Cancel the post first."),
+                               code="not_draft")
+        audit_record(organization=locked.organization, actor=actor, verb="content.post.deleted",
+                     target=locked, details={"title": str(locked)})
+        locked.delete()
+    return "deleted"

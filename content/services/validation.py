@@ -1,0 +1,80 @@
+"""Checking a post's content per account with the provider's own rules."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from accounts.models import AccountStatus, ConnectedAccount
+from accounts.services.errors import ServiceError
+from content.models import MediaAsset
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AccountProblem:
+    account: ConnectedAccount
+    code: str
+    message: str
+    field: str = "text"
+
+
+def _media_files(items: list[tuple[MediaAsset, str]]):
+    from accounts.providers.base import MediaFile
+
+    return [
+        MediaFile(filename=asset.original_name or asset.file.name, content_type=asset.content_type,
+                  size=asset.size, alt_text=alt or asset.alt_text, width=asset.width,
+                  height=asset.height, open=asset.file.open)
+        for asset, alt in items
+    ]
+
+
+def problems_for(account: ConnectedAccount, text: str,
+                 media: list[tuple[MediaAsset, str]]) -> list[AccountProblem]:
+    """The provider's `validate()` problems for this text and media on this account."""
+    from accounts.providers.registry import UnknownProvider, get_provider
+
+    out: list[AccountProblem] = []
+    if account.status != AccountStatus.ACTIVE or account.disconnected_at:
+        out.append(AccountProblem(account, "account_inactive",
+                                  _("This account needs reconnecting before posting."), "account"))
+    try:
+        provider = get_provider(account.provider)
+    except ImportError:
+        log.warning("provider %s cannot be imported", account.provider)
+        return out
+    except UnknownProvider:
+        return [*out, AccountProblem(account, "provider_off",
+                                     _("This platform is switched off on this server."),
+                                     "account")]
+    try:
+        found = provider.validate(account, text, _media_files(media))
+    except ImportError:
+        # The platform module (or its rules) is not part of this build yet: the pipeline
+        # re-validates at publish time, so this only loses the early warning.
+        log.warning("provider %s cannot validate: module missing", account.provider)
+        return out
+    for problem in found:
+        out.append(AccountProblem(account, problem.code, str(problem.message), problem.field))
+    return out
+
+
+def ensure_publishable(post) -> None:
+    """Refuse to submit/schedule a post that is empty, has no account or breaks a limit."""
+    targets = list(post.targets.select_related("account").prefetch_related("attachments__asset"))
+    if not targets:
+        raise ServiceError(_("Choose at least one account."), code="no_accounts")
+    messages = []
+    for target in targets:
+        media = [(m.asset, m.alt_text) for m in target.attachments.all()]
+        text = target.effective_text
+        if not text.strip() and not media:
+            raise ServiceError(_("The post is empty: write a text or add media."), code="empty")
+        for problem in problems_for(target.account, text, media):
+            messages.append(f"{target.account.handle}: {problem.message}")
+    if messages:
+        raise ServiceError(" ".join(messages), code="invalid_content")
