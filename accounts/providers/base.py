@@ -173,6 +173,30 @@ class PostMetrics:
     values: dict[str, MetricValue]  # "impressions", "likes", "reposts", "replies", "clicks" …
 
 
+@dataclass(frozen=True)
+class SetupHelp:
+    """Shown on the connect page: what to register on the platform's developer portal.
+
+    Texts are translated. `redirect_uri` is this installation's exact callback URL.
+    """
+
+    redirect_uri: str
+    portal_url: str = ""  # where to register the app
+    scopes: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()  # what to do, in order
+    review: tuple[str, ...] = ()  # the platform's app review / verification requirements
+    env_vars: tuple[str, ...] = ()  # e.g. ("X_CLIENT_ID", "X_CLIENT_SECRET")
+    needs_credentials: bool = True  # False: no developer app needed (Mastodon, Bluesky)
+
+
+@dataclass(frozen=True)
+class SetupCheck:
+    """One finding of `check_setup()`: ok, a warning, or an error, with a readable message."""
+
+    level: str  # "ok" | "warning" | "error"
+    message: str
+
+
 # --- the contract ---------------------------------------------------------------------
 
 class Provider(ABC):
@@ -188,12 +212,38 @@ class Provider(ABC):
 
     # connecting
     @abstractmethod
-    def connect_start(self, *, redirect_uri: str, form_data: dict | None = None) -> ConnectStart:
-        """Begin connecting. OAuth providers return the authorisation URL (with state, PKCE)."""
+    def connect_start(self, *, redirect_uri: str, form_data: dict | None = None,
+                      organization=None) -> ConnectStart:
+        """Begin connecting. OAuth providers return the authorisation URL (with state, PKCE).
+
+        `ConnectStart.state` must hold the OAuth `state` value under the key "state" for
+        redirect flows (the connect view refuses a callback whose `state` differs).
+        `form_data` is the cleaned connect form ("instance_url", or "identifier" and
+        "password" for credentials providers). `organization` picks the app credentials
+        (`accounts.services.platform_credentials(key, organization)`).
+        """
 
     @abstractmethod
-    def connect_complete(self, *, redirect_uri: str, state: dict, params: dict) -> ConnectResult:
-        """Finish connecting from the callback's query `params` (or the credentials form)."""
+    def connect_complete(self, *, redirect_uri: str, state: dict, params: dict,
+                         organization=None) -> ConnectResult:
+        """Finish connecting from the callback's query `params` (or the credentials form).
+
+        Raise Rejected with a message people understand for a denied, tampered or failed
+        connect (bad instance, wrong app password …): the view shows it and connects nothing.
+        """
+
+    def setup_help(self, *, redirect_uri: str) -> SetupHelp | None:
+        """What a self-hoster must register on the platform (None: nothing to register)."""
+        return None
+
+    def check_setup(self, *, redirect_uri: str, organization=None) -> list[SetupCheck]:
+        """Check the configured app as far as the platform allows (the *test the setup* button).
+
+        Raises NotSupported when there is nothing to check.
+        """
+        from accounts.providers.errors import NotSupported
+
+        raise NotSupported("this platform has no setup to check")
 
     def refresh(self, account: ConnectedAccount) -> Tokens | None:
         """Renew the account's tokens; None when the platform has no refresh."""
