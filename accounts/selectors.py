@@ -2,7 +2,15 @@
 
 from django.db.models import Count, Q
 
-from accounts.models import AuditEntry, ConnectedAccount, Invitation, Membership, Organization
+from accounts.models import (
+    AccountAccess,
+    AuditEntry,
+    ConnectedAccount,
+    Invitation,
+    Membership,
+    Organization,
+)
+from accounts.roles import role_allows
 
 
 def user_organizations(user):
@@ -42,3 +50,24 @@ def audit_entries(organization: Organization, *, verb="", actor="", since=None, 
         created_at, pk = before
         qs = qs.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=pk))
     return list(qs.order_by("-created_at", "-id")[: limit + 1])
+
+
+def accounts_for_member(membership: Membership, *, include_disabled: bool = True):
+    """Connected accounts this member may see and post to (composer, inbox, analytics).
+
+    Admins and owners see every account; anyone else with account-access rows sees only
+    those accounts. Disconnected accounts are left out; `include_disabled=False` also
+    leaves out accounts that are not usable right now.
+    """
+    qs = ConnectedAccount.objects.for_org(membership.organization).connected()
+    if not include_disabled:
+        qs = qs.usable()
+    if not role_allows(membership.role, "channels.manage"):
+        allowed = AccountAccess.objects.filter(membership=membership).values("account_id")
+        if AccountAccess.objects.filter(membership=membership).exists():
+            qs = qs.filter(pk__in=allowed)
+    return qs.order_by("provider", "handle")
+
+
+def member_may_use_account(membership: Membership, account: ConnectedAccount) -> bool:
+    return accounts_for_member(membership).filter(pk=account.pk).exists()
