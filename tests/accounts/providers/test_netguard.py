@@ -7,7 +7,7 @@ from accounts.providers.netguard import UnsafeURL, address_allowed, guarded_get,
 
 
 @pytest.mark.parametrize("address", [
-    "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254", "224.0.0.1", "0.0.0.0",
+    "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254", "224.0.0.1", "0.0.0.0",  # noqa: S104
     "240.0.0.1", "100.64.0.1", "::ffff:10.0.0.1", "fe80::1", "fc00::1", "::",
 ])
 def test_private_and_special_addresses_are_refused(address):
@@ -44,7 +44,7 @@ def test_unresolvable_host_is_refused():
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         if self.path == "/redirect-private":
             self.send_response(302)
             self.send_header("Location", "http://10.0.0.1/secret")
