@@ -1,0 +1,1 @@
+"""Inbound platform webhooks: signature checks, parsing, and handing events to the inbox."""
