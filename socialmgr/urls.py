@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.views import public
+from accounts.views import webhooks as webhook_views
 from socialmgr.ops import views as ops_views
 
 # Everything under /o/<org_slug>/ is tenant data: each included view is wrapped by
@@ -19,6 +20,7 @@ org_patterns = [
 urlpatterns = [
     path("", public.home, name="home"),
     path("healthz", ops_views.healthz, name="healthz"),
+    path("webhooks/meta/", webhook_views.meta_webhook, name="webhook_meta"),
     path("accounts/", include("allauth.urls")),
     path("organizations/new/", public.organization_create_view, name="organization_create"),
     path("invitations/<str:token>/", public.invitation_accept_view, name="invitation_accept"),
