@@ -15,6 +15,9 @@ def _mastodon_settings(settings):
     settings.SSRF_ALLOW_LOOPBACK = True
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                                    "LOCATION": "mastodon-tests"}}
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 class MastodonHarness(Harness):
