@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "socialmgr.context_processors.shell",
                 "inbox.context_processors.nav_counts",
+                "content.context_processors.content_counts",
             ],
         },
     }
@@ -285,6 +286,8 @@ INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7)
 TOKEN_ENCRYPTION_KEYS = env_list("TOKEN_ENCRYPTION_KEYS", [])
 # Let the SSRF guard (accounts.providers.netguard) reach 127.0.0.1/::1: tests, local sandbox only.
 SSRF_ALLOW_LOOPBACK = env_bool("SSRF_ALLOW_LOOPBACK", False)
+# The sandbox network (accounts/sandbox_network): `make run` starts it on this address.
+SANDBOX_URL = env_str("SANDBOX_URL", "http://127.0.0.1:8001").rstrip("/")
 # LinkedIn and Meta connectors (accounts/providers/linkedin, accounts/providers/meta). App
 # credentials may also be configured per installation in the UI; these are the env fallback.
 LINKEDIN_CLIENT_ID = env_str("LINKEDIN_CLIENT_ID", "")

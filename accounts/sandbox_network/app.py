@@ -170,7 +170,13 @@ class SandboxApp:
     def _fault_before(self, fault: Fault, environ: dict) -> None:
         if fault.kind == "error":
             status = fault.status or 503
-            raise HttpError(status, ERROR_TEXT.get(status, "Server error"))
+            raise HttpError(status, fault.message or ERROR_TEXT.get(status, "Server error"))
+        if fault.kind == "reject":
+            raise HttpError(fault.status or 422, fault.message or "Validation failed")
+        if fault.kind == "malformed":  # a 200 without the documented shape (no id …)
+            malformed = HttpError(200, "")
+            malformed.body = {"unexpected": True}
+            raise malformed
         if fault.kind == "rate_limited":
             wait = fault.retry_after if fault.retry_after is not None else max(
                 1.0, self.knobs.retry_after_s)

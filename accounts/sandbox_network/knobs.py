@@ -11,6 +11,8 @@ Fault kinds:
   like a real server whose client gave up.
 - `lost`: do the work, then lose the answer (`lost_mode` "502" or "drop" the connection).
 - `drop`: drop the connection without doing anything.
+- `reject` (scripted only): answer 422 with `message`, like a content rejection.
+- `malformed` (scripted only): answer 200 with a body that is not the documented shape.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import random
 import threading
 from dataclasses import asdict, dataclass, field, fields
 
-FAULT_KINDS = ("error", "rate_limited", "timeout", "lost", "drop")
+FAULT_KINDS = ("error", "rate_limited", "timeout", "lost", "drop", "reject", "malformed")
 
 
 @dataclass
@@ -112,6 +114,7 @@ class Fault:
     kind: str
     status: int | None = None
     retry_after: float | None = None
+    message: str = ""
 
 
 @dataclass
@@ -190,5 +193,6 @@ def _parse_scripted(entry: dict) -> ScriptedFault:
     if times < 1:
         raise ValueError("times must be at least 1")
     return ScriptedFault(route=str(entry.get("route") or "*"),
-                         fault=Fault(kind, status=status, retry_after=retry_after),
+                         fault=Fault(kind, status=status, retry_after=retry_after,
+                                     message=str(entry.get("message") or "")),
                          remaining=times, account=str(entry.get("account") or ""))
