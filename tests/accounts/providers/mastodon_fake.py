@@ -21,9 +21,9 @@ def fixture(name: str):
 
 
 def make_account(*, software: str = "mastodon", configuration: dict | None = None, **kwargs):
+    kwargs.setdefault("external_id", f"{ACCOUNT_ID}@social.example")
     account = ConnectedAccountFactory(
-        provider="mastodon", external_id=f"{ACCOUNT_ID}@social.example",
-        handle="@acme@social.example",
+        provider="mastodon", handle="@acme@social.example",
         settings={"instance_url": BASE, "domain": "social.example", "software": software,
                   "account_id": ACCOUNT_ID, "configuration": configuration or {}},
         **kwargs,
