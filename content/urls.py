@@ -1,8 +1,39 @@
 from django.urls import path
 
-from content import views
+from content.views import approvals, compose, media, misc, posts
 
 urlpatterns = [
-    path("calendar/", views.calendar, name="calendar"),
-    path("compose/", views.compose, name="compose"),
+    path("calendar/", misc.calendar, name="calendar"),
+    path("compose/", compose.compose, name="compose"),
+    path("compose/validate/", compose.compose_validate, name="compose_validate"),
+    path("compose/link-preview/", compose.compose_link_preview, name="compose_link_preview"),
+    path("posts/<int:pk>/", posts.post_detail, name="post_detail"),
+    path("posts/<int:pk>/edit/", compose.post_edit, name="post_edit"),
+    path("posts/<int:pk>/submit/", posts.post_submit_view, name="post_submit"),
+    path("posts/<int:pk>/approve/", posts.post_approve_view, name="post_approve"),
+    path("posts/<int:pk>/request-changes/", posts.post_request_changes_view,
+         name="post_request_changes"),
+    path("posts/<int:pk>/schedule/", posts.post_schedule_view, name="post_schedule"),
+    path("posts/<int:pk>/publish-now/", posts.post_publish_now_view, name="post_publish_now"),
+    path("posts/<int:pk>/unschedule/", posts.post_unschedule_view, name="post_unschedule"),
+    path("posts/<int:pk>/cancel/", posts.post_cancel_view, name="post_cancel"),
+    path("posts/<int:pk>/duplicate/", posts.post_duplicate_view, name="post_duplicate"),
+    path("posts/<int:pk>/delete/", posts.post_delete_view, name="post_delete"),
+    path("posts/<int:pk>/comments/", posts.post_comment_view, name="post_comment"),
+    path("posts/<int:pk>/review-links/", posts.review_link_create_view,
+         name="review_link_create"),
+    path("posts/<int:pk>/review-links/<int:link_pk>/revoke/", posts.review_link_revoke_view,
+         name="review_link_revoke"),
+    path("approvals/", approvals.approvals, name="approvals"),
+    path("media/", media.media_library, name="media_library"),
+    path("media/upload/", media.media_upload_view, name="media_upload"),
+    path("media/picker/", media.media_picker, name="media_picker"),
+    path("media/<int:pk>/", media.media_edit, name="media_edit"),
+    path("media/<int:pk>/delete/", media.media_delete_view, name="media_delete"),
+    path("notifications/", misc.notifications, name="notifications"),
+    path("notifications/read/", misc.notifications_read, name="notifications_read"),
+    path("snippets/", misc.snippets, name="snippets"),
+    path("snippets/<int:pk>/delete/", misc.snippet_delete_view, name="snippet_delete"),
+    path("labels/", misc.label_create_view, name="label_create"),
+    path("labels/<int:pk>/delete/", misc.label_delete_view, name="label_delete"),
 ]

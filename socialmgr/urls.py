@@ -5,12 +5,14 @@ from django.urls import include, path
 
 from accounts.views import public
 from accounts.views import webhooks as webhook_views
+from accounts.views.connected import flow as connect_flow
 from socialmgr.ops import views as ops_views
 
 # Everything under /o/<org_slug>/ is tenant data: each included view is wrapped by
 # socialmgr.tenancy.org_view (tests/test_tenancy_sweep.py checks that it is).
 org_patterns = [
     path("", include("accounts.urls")),
+    path("", include("accounts.connect_urls")),
     path("", include("content.urls")),
     path("inbox/", include("inbox.urls")),
     path("analytics/", include("analytics.urls")),
@@ -21,9 +23,13 @@ urlpatterns = [
     path("", public.home, name="home"),
     path("healthz", ops_views.healthz, name="healthz"),
     path("webhooks/meta/", webhook_views.meta_webhook, name="webhook_meta"),
+    # One OAuth redirect URI per platform for the whole installation (hands over to the org).
+    path("connect/<slug:provider_key>/callback/", connect_flow.connect_callback,
+         name="connect_callback"),
     path("accounts/", include("allauth.urls")),
     path("organizations/new/", public.organization_create_view, name="organization_create"),
     path("invitations/<str:token>/", public.invitation_accept_view, name="invitation_accept"),
+    path("review/", include("content.public_urls")),
     path("preferences/", public.preferences_view, name="preferences"),
     path("preferences/language/", public.set_language_view, name="set_language"),
     path("o/<slug:org_slug>/", include(org_patterns)),

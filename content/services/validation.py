@@ -36,6 +36,7 @@ def _media_files(items: list[tuple[MediaAsset, str]]):
 def problems_for(account: ConnectedAccount, text: str,
                  media: list[tuple[MediaAsset, str]]) -> list[AccountProblem]:
     """The provider's `validate()` problems for this text and media on this account."""
+    from accounts.providers.errors import ProviderError
     from accounts.providers.registry import UnknownProvider, get_provider
 
     out: list[AccountProblem] = []
@@ -53,6 +54,11 @@ def problems_for(account: ConnectedAccount, text: str,
                                      "account")]
     try:
         found = provider.validate(account, text, _media_files(media))
+    except ProviderError:
+        # Fail closed: without the platform's rules nothing is submitted or scheduled.
+        return [*out, AccountProblem(account, "unchecked",
+                                     _("The platform's rules could not be loaded right now. "
+                                       "Try again in a moment."), "account")]
     except ImportError:
         # The platform module (or its rules) is not part of this build yet: the pipeline
         # re-validates at publish time, so this only loses the early warning.

@@ -1,0 +1,22 @@
+"""`content_counts.approvals` / `.notifications` for the navigation badges (lazy)."""
+
+from django.utils.functional import SimpleLazyObject
+
+
+def content_counts(request) -> dict:
+    organization = getattr(request, "organization", None)
+    if organization is None:
+        return {}
+
+    def counts():
+        from content.models import Notification, Post
+        from content.workflows import PostState
+
+        return {
+            "approvals": Post.objects.for_org(organization)
+            .filter(status=PostState.PENDING).count(),
+            "notifications": Notification.objects.filter(
+                user=request.user, organization=organization, read_at__isnull=True).count(),
+        }
+
+    return {"content_counts": SimpleLazyObject(counts)}

@@ -1,0 +1,20 @@
+from django.shortcuts import render
+
+from content.forms import DecisionForm, ScheduleForm
+from content.selectors import queue_counts, review_queue
+from socialmgr.tenancy import org_view
+
+TABS = ("mine", "all", "changes")
+
+
+@org_view("post.edit")
+def approvals(request):
+    tab = request.GET.get("tab", "mine")
+    if tab not in TABS:
+        tab = "mine"
+    posts = review_queue(request.membership, tab)
+    return render(request, "content/approvals.html", {
+        "posts": posts, "tab": tab, "counts": queue_counts(request.organization),
+        "decision_form": DecisionForm(),
+        "schedule_form": ScheduleForm(tz_name=request.organization.timezone),
+    })

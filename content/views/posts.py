@@ -1,0 +1,209 @@
+"""Post page and its actions (each action is one POST calling one service)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.services.errors import ServiceError
+from content.forms import CommentForm, DecisionForm, ReviewLinkForm, ScheduleForm
+from content.models import ClientReviewLink, PostComment
+from content.selectors import post_comments, post_history
+from content.services import posts as post_services
+from content.services import workflow
+from content.services.access import can_approve_now
+from content.services.review_links import review_link_create, review_link_revoke
+from content.views.common import get_post
+from content.workflows import PostState
+from socialmgr.tenancy import org_view
+
+
+@org_view("post.view")
+def post_detail(request, pk: int):
+    post = get_post(request, pk, full=True)
+    tz = post.timezone
+    comments = list(post_comments(post))
+    context = {
+        "post": post,
+        "targets": list(post.targets.all()),
+        "history": post_history(post),
+        "comments": [c for c in comments if c.parent_id is None],
+        "replies": {c.pk: [r for r in comments if r.parent_id == c.pk] for c in comments},
+        "can_decide": can_approve_now(request.membership, post),
+        "decision_form": DecisionForm(),
+        "schedule_form": ScheduleForm(tz_name=tz),
+        "comment_form": CommentForm(),
+        "review_links": list(post.review_links.all()) if request.membership.can("post.approve")
+        else [],
+        "review_link_form": ReviewLinkForm(),
+        "new_review_url": request.session.pop(f"review_link_{post.pk}", ""),
+        "editable": post.status not in (PostState.CANCELLED, PostState.ARCHIVED),
+    }
+    return render(request, "content/post_detail.html", context)
+
+
+def _back(request, post):
+    nxt = request.POST.get("next", "")
+    if nxt.startswith(f"/o/{request.organization.slug}/"):
+        return redirect(nxt)
+    return redirect("post_detail", org_slug=request.organization.slug, pk=post.pk)
+
+
+def _run(request, post, fn, success: str):
+    try:
+        fn()
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return _back(request, post)
+
+
+@require_POST
+@org_view("post.submit")
+def post_submit_view(request, pk: int):
+    post = get_post(request, pk)
+    return _run(request, post, lambda: workflow.post_submit(post=post, actor=request.user),
+                _("Submitted for approval."))
+
+
+@require_POST
+@org_view("post.edit")
+def post_approve_view(request, pk: int):
+    post = get_post(request, pk)
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    comment = form.cleaned_data.get("comment", "")
+
+    def approve():
+        result = workflow.post_approve(post=post, actor=request.user, comment=comment)
+        if result.status == PostState.APPROVED and result.is_overdue:
+            messages.warning(request, _("The planned time has passed. Choose a new time to "
+                                        "schedule it."))
+
+    return _run(request, post, approve, _("Approved."))
+
+
+@require_POST
+@org_view("post.edit")
+def post_request_changes_view(request, pk: int):
+    post = get_post(request, pk)
+    comment = request.POST.get("comment", "")
+    return _run(request, post, lambda: workflow.post_request_changes(
+        post=post, actor=request.user, comment=comment), _("Changes requested."))
+
+
+@require_POST
+@org_view("post.edit")
+def post_schedule_view(request, pk: int):
+    post = get_post(request, pk)
+    form = ScheduleForm(request.POST, tz_name=post.timezone)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _back(request, post)
+    return _run(request, post, lambda: workflow.post_schedule(
+        post=post, actor=request.user, scheduled_at=form.cleaned_data["scheduled_at"]),
+        _("Scheduled."))
+
+
+@require_POST
+@org_view("post.edit")
+def post_publish_now_view(request, pk: int):
+    post = get_post(request, pk)
+    return _run(request, post, lambda: workflow.post_publish_now(post=post, actor=request.user),
+                _("Publishing now: the post is queued for its accounts."))
+
+
+@require_POST
+@org_view("post.edit")
+def post_unschedule_view(request, pk: int):
+    post = get_post(request, pk)
+    return _run(request, post, lambda: workflow.post_unschedule(post=post, actor=request.user),
+                _("Taken off the schedule."))
+
+
+@require_POST
+@org_view("post.edit")
+def post_cancel_view(request, pk: int):
+    post = get_post(request, pk)
+    return _run(request, post, lambda: workflow.post_cancel(post=post, actor=request.user),
+                _("Cancelled."))
+
+
+@require_POST
+@org_view("post.edit")
+def post_duplicate_view(request, pk: int):
+    post = get_post(request, pk)
+    try:
+        copy = post_services.post_duplicate(post=post, actor=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return _back(request, post)
+    messages.success(request, _("Duplicated: this is the copy."))
+    return redirect("post_edit", org_slug=request.organization.slug, pk=copy.pk)
+
+
+@require_POST
+@org_view("post.edit")
+def post_delete_view(request, pk: int):
+    post = get_post(request, pk)
+    try:
+        outcome = post_services.post_delete(post=post, actor=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return _back(request, post)
+    if outcome == "archived":
+        messages.success(request, _("Archived: the published post stays in the history."))
+        return redirect("post_detail", org_slug=request.organization.slug, pk=post.pk)
+    messages.success(request, _("Draft deleted."))
+    return redirect("approvals", org_slug=request.organization.slug)
+
+
+@require_POST
+@org_view("post.view")
+def post_comment_view(request, pk: int):
+    post = get_post(request, pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write a comment first."))
+        return _back(request, post)
+    parent = None
+    if form.cleaned_data.get("parent"):
+        parent = get_object_or_404(PostComment, post=post, pk=form.cleaned_data["parent"])
+    return _run(request, post, lambda: workflow.post_comment_add(
+        post=post, actor=request.user, body=form.cleaned_data["body"], parent=parent),
+        _("Comment added."))
+
+
+@require_POST
+@org_view("post.approve")
+def review_link_create_view(request, pk: int):
+    post = get_post(request, pk)
+    form = ReviewLinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the review link details."))
+        return _back(request, post)
+    try:
+        _link, token = review_link_create(post=post, actor=request.user, **form.cleaned_data)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return _back(request, post)
+    # Shown once on the next page; only its signature is checked later.
+    request.session[f"review_link_{post.pk}"] = request.build_absolute_uri(
+        reverse("client_review", kwargs={"token": token}))
+    messages.success(request, _("Review link created. Copy it now: it is shown only once."))
+    return _back(request, post)
+
+
+@require_POST
+@org_view("post.approve")
+def review_link_revoke_view(request, pk: int, link_pk: int):
+    post = get_post(request, pk)
+    link = get_object_or_404(ClientReviewLink, post=post, pk=link_pk)
+    return _run(request, post, lambda: review_link_revoke(link=link, actor=request.user),
+                _("Review link revoked."))
