@@ -1,0 +1,145 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import ConnectedAccount
+from accounts.providers.registry import PROVIDERS, UnknownProvider, get_provider
+from inbox.models import (
+    AutomationRule,
+    InboxSettings,
+    ItemKind,
+    ItemStatus,
+    SavedReply,
+    SavedSearch,
+)
+from inbox.selectors import ItemFilters, assignable_members
+
+
+def platform_name(key: str) -> str:
+    try:
+        return str(get_provider(key).name)
+    except (UnknownProvider, ImportError):
+        return key.title()
+
+
+def platform_choices(organization) -> list[tuple[str, str]]:
+    """The platforms this organisation has accounts on (filtering by others finds nothing)."""
+    keys = set(ConnectedAccount.objects.for_org(organization).values_list("provider", flat=True))
+    return [(key, platform_name(key)) for key in PROVIDERS if key in keys]
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[*ItemStatus.choices, ("all", _("All"))])
+    account = forms.ModelChoiceField(label=_("Account"), required=False, queryset=None,
+                                     empty_label=_("All accounts"))
+    platform = forms.ChoiceField(label=_("Platform"), required=False)
+    kind = forms.ChoiceField(label=_("Type"), required=False,
+                             choices=[("", _("All types")), *ItemKind.choices])
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    urgent = forms.BooleanField(label=_("Urgent only"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, organization, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["account"].queryset = ConnectedAccount.objects.for_org(organization)
+        self.fields["platform"].choices = [("", _("All platforms")),
+                                           *platform_choices(organization)]
+        self.fields["assignee"].choices = [
+            ("", _("Anyone")), ("me", _("Assigned to me")), ("none", _("Unassigned")),
+            *[(str(u.pk), u.display_name) for u in assignable_members(organization)],
+        ]
+
+    def filters(self) -> ItemFilters:
+        if not self.is_valid():
+            return ItemFilters(user_id=self.user.pk)
+        d = self.cleaned_data
+        status = d["status"] or ItemStatus.OPEN
+        return ItemFilters(
+            account=d["account"].pk if d["account"] else None, platform=d["platform"],
+            kind=d["kind"], status="" if status == "all" else status,
+            assignee=d["assignee"], urgent=d["urgent"], date_from=d["date_from"],
+            date_to=d["date_to"], q=d["q"], user_id=self.user.pk,
+        )
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}),
+                           max_length=10000)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 2}),
+                           max_length=5000,
+                           help_text=_("Only your team sees notes; they are never sent."))
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("Assignee"), required=False, queryset=None,
+                                      empty_label=_("Nobody"))
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = assignable_members(organization)
+        self.fields["assignee"].label_from_instance = lambda u: u.display_name
+
+
+class SavedReplyForm(forms.ModelForm):
+    class Meta:
+        model = SavedReply
+        fields = ["title", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+class AutomationRuleForm(forms.ModelForm):
+    class Meta:
+        model = AutomationRule
+        fields = ["name", "position", "enabled", "match_account", "match_platform", "match_kind",
+                  "match_keywords", "match_author", "assign_to", "add_label", "mark_done",
+                  "flag_urgent", "stop_here"]
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["match_account"].queryset = ConnectedAccount.objects.for_org(organization)
+        self.fields["match_platform"] = forms.ChoiceField(
+            label=_("platform"), required=False,
+            choices=[("", _("Any platform")), *platform_choices(organization)])
+        self.fields["assign_to"].queryset = assignable_members(organization)
+        self.fields["assign_to"].label_from_instance = lambda u: u.display_name
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(f) for f in ("assign_to", "add_label", "mark_done", "flag_urgent")):
+            raise forms.ValidationError(_("Choose at least one action."))
+        return data
+
+
+class SavedSearchForm(forms.ModelForm):
+    class Meta:
+        model = SavedSearch
+        fields = ["name", "query", "accounts", "enabled"]
+        widgets = {"accounts": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accounts"].queryset = ConnectedAccount.objects.for_org(
+            organization).connected()
+        self.fields["accounts"].help_text = _(
+            "Searches run through these accounts; platforms without search are skipped.")
+
+
+class InboxSettingsForm(forms.ModelForm):
+    class Meta:
+        model = InboxSettings
+        fields = ["replies_require_approval", "allow_remote_media", "retention_months"]
+
+
+class AuthorRequestForm(forms.Form):
+    handle = forms.CharField(label=_("Author handle"), max_length=255,
+                             help_text=_("For example @someone or someone.bsky.social"))
+    action = forms.ChoiceField(choices=[("export", _("Export")), ("erase", _("Erase"))],
+                               widget=forms.HiddenInput)

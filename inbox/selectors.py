@@ -1,0 +1,159 @@
+"""Read-side queries of the inbox. Every one starts from the organisation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from inbox.models import InboxItem, InboxSettings, ItemStatus
+from inbox.search import apply_search
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class ItemFilters:
+    account: int | None = None
+    platform: str = ""
+    kind: str = ""
+    status: str = ItemStatus.OPEN  # "open" | "done" | "" (all)
+    assignee: str = ""  # "" | "me" | "none" | "<user id>"
+    urgent: bool = False
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    q: str = ""
+    user_id: int | None = None  # whose "me"
+    extra: dict = field(default_factory=dict)
+
+
+def filtered_items(organization, f: ItemFilters) -> QuerySet[InboxItem]:
+    qs = InboxItem.objects.for_org(organization).visible()
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.account:
+        qs = qs.filter(account_id=f.account)
+    if f.platform:
+        qs = qs.filter(account__provider=f.platform)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.assignee == "me":
+        qs = qs.filter(assignee_id=f.user_id)
+    elif f.assignee == "none":
+        qs = qs.filter(assignee__isnull=True)
+    elif f.assignee.isdigit():
+        qs = qs.filter(assignee_id=int(f.assignee))
+    if f.urgent:
+        qs = qs.filter(urgent=True)
+    if f.date_from:
+        qs = qs.filter(created_at__date__gte=f.date_from)
+    if f.date_to:
+        qs = qs.filter(created_at__date__lte=f.date_to)
+    return apply_search(qs, f.q)
+
+
+def encode_cursor(item: InboxItem) -> str:
+    return f"{item.created_at.isoformat()}_{item.pk}"
+
+
+def decode_cursor(value: str) -> tuple[dt.datetime, int] | None:
+    try:
+        stamp, pk = value.rsplit("_", 1)
+        when = dt.datetime.fromisoformat(stamp)
+        return (when, int(pk)) if when.tzinfo else None
+    except (ValueError, TypeError):
+        return None
+
+
+@dataclass
+class ItemPage:
+    items: list[InboxItem]
+    next_cursor: str = ""
+
+
+def item_page(organization, f: ItemFilters, *, after: str = "",
+              limit: int = PAGE_SIZE) -> ItemPage:
+    """Newest first, keyset-paginated on (created_at, id): page N costs what page 1 costs."""
+    qs = filtered_items(organization, f)
+    position = decode_cursor(after) if after else None
+    if position:
+        when, pk = position
+        qs = qs.filter(Q(created_at__lt=when) | Q(created_at=when, id__lt=pk))
+    items = list(qs.select_related("account", "assignee").order_by("-created_at", "-id")
+                 [:limit + 1])
+    more = len(items) > limit
+    items = items[:limit]
+    return ItemPage(items=items, next_cursor=encode_cursor(items[-1]) if more else "")
+
+
+def items_since(organization, f: ItemFilters, since_id: int, limit: int = PAGE_SIZE):
+    """Items that arrived (were stored) after `since_id`, for the live list."""
+    return list(filtered_items(organization, f).filter(pk__gt=since_id)
+                .select_related("account", "assignee").order_by("-created_at", "-id")[:limit])
+
+
+def item_for_org(organization, pk: int) -> InboxItem:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        InboxItem.objects.for_org(organization).select_related("account", "assignee",
+                                                               "first_responder"), pk=pk)
+
+
+@dataclass
+class Thread:
+    ancestors: list[InboxItem]
+    siblings: list[InboxItem]
+    children: list[InboxItem]
+    our_post: object | None = None
+
+
+MAX_ANCESTORS = 10
+
+
+def item_thread(item: InboxItem) -> Thread:
+    """The conversation around `item`: its parent chain, its siblings and its answers."""
+    ancestors: list[InboxItem] = []
+    parent_id = item.parent_id
+    while parent_id and len(ancestors) < MAX_ANCESTORS:
+        parent = InboxItem.objects.filter(pk=parent_id).select_related("account").first()
+        if parent is None:
+            break
+        ancestors.insert(0, parent)
+        parent_id = parent.parent_id
+    same_level = InboxItem.objects.filter(account_id=item.account_id).select_related("account")
+    siblings = (list(same_level.filter(parent_remote_id=item.parent_remote_id)
+                     .exclude(pk=item.pk).order_by("created_at")[:20])
+                if item.parent_remote_id else [])
+    children = list(same_level.filter(parent=item).order_by("created_at")[:50])
+    return Thread(ancestors=ancestors, siblings=siblings, children=children,
+                  our_post=_our_post(item))
+
+
+def _our_post(item: InboxItem):
+    """The post target of ours this conversation hangs off, when content holds one."""
+    from django.apps import apps
+
+    root = item.thread_root_remote_id or item.parent_remote_id
+    if not root:
+        return None
+    try:
+        target_model = apps.get_model("content", "PostTarget")
+    except LookupError:
+        return None
+    if not any(f.name == "remote_id" for f in target_model._meta.fields):
+        return None
+    return target_model.objects.filter(account_id=item.account_id, remote_id=root).first()
+
+
+def inbox_settings_for(organization) -> InboxSettings:
+    found = InboxSettings.objects.filter(organization=organization).first()
+    return found or InboxSettings(organization=organization)
+
+
+def assignable_members(organization):
+    from accounts.models import User
+
+    return User.objects.filter(memberships__organization=organization).order_by(
+        "first_name", "email")

@@ -1,0 +1,51 @@
+from django.db.models import Max
+from django.http import HttpRequest
+
+from inbox.forms import FilterForm
+from inbox.models import InboxItem, SavedReply
+from inbox.selectors import inbox_settings_for, item_page
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def filter_query(request: HttpRequest) -> str:
+    """The current filters as a query string, without the page position."""
+    params = request.GET.copy()
+    for key in ("after", "since", "item"):
+        params.pop(key, None)
+    return params.urlencode()
+
+
+def list_context(request: HttpRequest) -> dict:
+    org = request.organization
+    form = FilterForm(request.GET or None, organization=org, user=request.user)
+    filters = form.filters()
+    page = item_page(org, filters, after=request.GET.get("after", ""))
+    # Items stored after this id are "new" for the live list (ids grow with every insert).
+    newest = InboxItem.objects.aggregate(m=Max("id"))["m"] or 0
+    return {
+        "filter_form": form, "filters": filters, "page": page, "since_id": newest,
+        "query": filter_query(request), "inbox_settings": inbox_settings_for(org),
+    }
+
+
+def conversation_context(request: HttpRequest, item, **extra) -> dict:
+    from inbox.forms import AssignForm, NoteForm, ReplyForm
+    from inbox.selectors import item_thread
+    from inbox.services.replies import account_problem
+
+    org = request.organization
+    return {
+        "item": item, "thread": item_thread(item),
+        "replies": list(item.replies.select_related("author", "approved_by")),
+        "notes": list(item.notes.select_related("author")),
+        "reply_form": extra.pop("reply_form", None) or ReplyForm(),
+        "note_form": extra.pop("note_form", None) or NoteForm(),
+        "assign_form": AssignForm(organization=org, initial={"assignee": item.assignee_id}),
+        "saved_replies": list(SavedReply.objects.for_org(org)),
+        "account_problem": account_problem(item.account),
+        "inbox_settings": inbox_settings_for(org),
+        **extra,
+    }

@@ -1,0 +1,136 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.services.errors import ServiceError
+from inbox import services
+from inbox.forms import AssignForm, NoteForm, ReplyForm
+from inbox.models import InboxReply, ItemStatus
+from inbox.selectors import item_for_org
+from inbox.views.helpers import is_htmx
+from inbox.views.listing import render_item_page
+from socialmgr.tenancy import org_view
+
+
+def _done(request, item, message: str = "", **extra):
+    """After a change: the conversation again (htmx, with its list row) or a redirect."""
+    if is_htmx(request):
+        item = item_for_org(request.organization, item.pk)
+        return render_item_page(request, item, notice=message, update_row=True, **extra)
+    if message:
+        messages.success(request, message)
+    return redirect("inbox_item", org_slug=request.organization.slug, pk=item.pk)
+
+
+@require_GET
+@org_view("inbox.view")
+def item_detail(request, pk: int):
+    return render_item_page(request, item_for_org(request.organization, pk))
+
+
+@require_POST
+@org_view("inbox.work")
+def item_assign(request, pk: int):
+    item = item_for_org(request.organization, pk)
+    form = AssignForm(request.POST, organization=request.organization)
+    if not form.is_valid():
+        return render_item_page(request, item, status=400, notice=_("Choose a member."))
+    try:
+        services.inbox_item_assign(item=item, assignee=form.cleaned_data["assignee"],
+                                   actor=request.user)
+    except ServiceError as exc:
+        return render_item_page(request, item, status=400, notice=exc.message)
+    who = form.cleaned_data["assignee"]
+    return _done(request, item, _("Assigned to %(name)s.") % {"name": who.display_name}
+                 if who else _("Unassigned."))
+
+
+@require_POST
+@org_view("inbox.work")
+def item_status(request, pk: int):
+    item = item_for_org(request.organization, pk)
+    status = request.POST.get("status", "")
+    if status not in ItemStatus.values:
+        return render_item_page(request, item, status=400, notice=_("Unknown status."))
+    services.inbox_item_set_status(item=item, status=status, actor=request.user)
+    message = _("Marked as done.") if status == ItemStatus.DONE else _("Reopened.")
+    return _done(request, item, message, undo_status=(
+        ItemStatus.OPEN if status == ItemStatus.DONE else ItemStatus.DONE))
+
+
+@require_POST
+@org_view("inbox.work")
+def item_flags(request, pk: int):
+    item = item_for_org(request.organization, pk)
+    labels = request.POST.get("labels")
+    urgent = request.POST.get("urgent")
+    services.inbox_item_set_flags(
+        item=item, actor=request.user,
+        labels=labels.split(",") if labels is not None else None,
+        urgent=(urgent == "1") if urgent is not None else None,
+    )
+    return _done(request, item, _("Saved."))
+
+
+@require_POST
+@org_view("inbox.work")
+def item_note(request, pk: int):
+    item = item_for_org(request.organization, pk)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return render_item_page(request, item, status=400, note_form=form)
+    services.inbox_note_add(item=item, author=request.user, text=form.cleaned_data["text"])
+    return _done(request, item, _("Note added."))
+
+
+@require_POST
+@org_view("inbox.reply")
+def item_reply(request, pk: int):
+    item = item_for_org(request.organization, pk)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            reply = services.inbox_reply_create(item=item, membership=request.membership,
+                                                text=form.cleaned_data["text"])
+        except ServiceError as exc:
+            form.add_error("text", exc.message)
+        else:
+            message = (_("Your reply waits for approval.")
+                       if reply.status == "pending_approval" else _("Reply is being sent."))
+            return _done(request, item, message)
+    return render_item_page(request, item, status=400, reply_form=form)
+
+
+def _reply(request, pk: int, reply_id: int) -> InboxReply:
+    item = item_for_org(request.organization, pk)
+    return get_object_or_404(InboxReply.objects.select_related("item__account"),
+                             pk=reply_id, item=item)
+
+
+@require_POST
+@org_view("inbox.reply")
+def reply_retry(request, pk: int, reply_id: int):
+    reply = _reply(request, pk, reply_id)
+    try:
+        services.inbox_reply_retry(reply=reply, membership=request.membership)
+    except ServiceError as exc:
+        return render_item_page(request, reply.item, status=409, notice=exc.message)
+    return _done(request, reply.item, _("Sending again."))
+
+
+@require_POST
+@org_view("inbox.approve")
+def reply_decide(request, pk: int, reply_id: int):
+    reply = _reply(request, pk, reply_id)
+    try:
+        if request.POST.get("decision") == "approve":
+            services.inbox_reply_approve(reply=reply, membership=request.membership)
+            message = _("Reply approved and being sent.")
+        else:
+            services.inbox_reply_reject(reply=reply, membership=request.membership,
+                                        reason=request.POST.get("reason", ""))
+            message = _("Reply rejected.")
+    except ServiceError as exc:
+        return render_item_page(request, reply.item, status=409, notice=exc.message)
+    return _done(request, reply.item, message)

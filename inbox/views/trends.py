@@ -1,0 +1,16 @@
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from inbox.models import SavedSearch
+from inbox.trends import listening_trends
+from socialmgr.tenancy import org_view
+
+
+@require_GET
+@org_view("inbox.view")
+def trends(request):
+    org = request.organization
+    return render(request, "inbox/trends.html", {
+        "trends": listening_trends(org),
+        "has_searches": SavedSearch.objects.for_org(org).exists(),
+    })

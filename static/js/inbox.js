@@ -1,0 +1,147 @@
+// The inbox: keyboard shortcuts, the live list keeping its place, saved replies, bulk select.
+(function () {
+  "use strict";
+
+  var OFF_KEY = "inbox.shortcutsOff";
+
+  function rows() { return Array.prototype.slice.call(document.querySelectorAll("[data-inbox-row]")); }
+  function current() { return document.querySelector("[data-inbox-row].is-selected"); }
+  function conversation() { return document.getElementById("conversation"); }
+
+  function openedId() {
+    var conv = document.querySelector("[data-conversation]");
+    return conv ? conv.getAttribute("data-item-id") : null;
+  }
+
+  function markSelected() {
+    var id = openedId();
+    rows().forEach(function (row) {
+      var on = id !== null && row.getAttribute("data-item-id") === id;
+      row.classList.toggle("is-selected", on);
+      var link = row.querySelector("[data-row-link]");
+      if (link) { if (on) link.setAttribute("aria-current", "true"); else link.removeAttribute("aria-current"); }
+    });
+  }
+
+  function open(row) {
+    if (!row) return;
+    var link = row.querySelector("[data-row-link]");
+    row.scrollIntoView({ block: "nearest" });
+    if (link) { link.focus({ preventScroll: true }); link.click(); }
+  }
+
+  function step(delta) {
+    var list = rows();
+    if (!list.length) return;
+    var at = list.indexOf(current());
+    var next = at === -1 ? (delta > 0 ? 0 : list.length - 1) : Math.min(Math.max(at + delta, 0), list.length - 1);
+    if (next !== at) open(list[next]);
+  }
+
+  function typing(target) {
+    return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  }
+
+  // After "e" marks an item done, open the next one once the answer is in.
+  var advanceAfterDone = false;
+
+  document.addEventListener("keydown", function (e) {
+    if (!document.querySelector("[data-inbox]")) return;
+    if (e.key === "Escape" && typing(e.target)) { e.target.blur(); return; }
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && e.target.closest("[data-reply-form]")) {
+      e.preventDefault(); e.target.closest("form").requestSubmit(); return;
+    }
+    if (typing(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (document.querySelector("dialog[open]")) return;
+    if (localStorage.getItem(OFF_KEY) === "1" && e.key !== "?") return;
+    var conv = conversation();
+    switch (e.key) {
+      case "j": case "ArrowDown": e.preventDefault(); step(1); break;
+      case "k": case "ArrowUp": e.preventDefault(); step(-1); break;
+      case "e": {
+        var done = conv && conv.querySelector("[data-action-done]");
+        if (done) { e.preventDefault(); advanceAfterDone = true; done.click(); }
+        break;
+      }
+      case "r": focusIn(e, "[data-reply-form] textarea"); break;
+      case "n": focusIn(e, "[data-note-form] textarea"); break;
+      case "a": focusIn(e, "[data-assign-select]"); break;
+      case "/": focusIn(e, "[data-inbox-filters] input[type=search]"); break;
+      case "?": {
+        var dialog = document.getElementById("inbox-shortcuts");
+        if (dialog) { e.preventDefault(); dialog.showModal(); }
+        break;
+      }
+    }
+  });
+
+  function focusIn(e, selector) {
+    var el = document.querySelector(selector);
+    if (el) { e.preventDefault(); el.focus(); }
+  }
+
+  // Replace list rows with the fresh copies a response carries (status, assignee …).
+  function applyRowUpdates(root) {
+    root.querySelectorAll("template[data-row-update]").forEach(function (tpl) {
+      var fresh = tpl.content.firstElementChild;
+      var old = fresh && document.getElementById(fresh.id);
+      if (old) {
+        var checked = old.querySelector(".inbox-row-check");
+        old.replaceWith(fresh);
+        if (window.htmx) window.htmx.process(fresh);
+        var box = fresh.querySelector(".inbox-row-check");
+        if (box && checked) box.checked = false;
+      }
+      tpl.remove();
+    });
+  }
+
+  // The live list: keep the reader's place when new rows are prepended above.
+  var listScroll = null;
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var pane = document.getElementById("inbox-list-pane");
+    if (pane && e.detail.target && e.detail.target.id === "inbox-poller") {
+      listScroll = { top: pane.scrollTop, height: pane.scrollHeight };
+    }
+  });
+
+  document.addEventListener("htmx:afterSettle", function (e) {
+    var pane = document.getElementById("inbox-list-pane");
+    if (listScroll && pane) {
+      if (listScroll.top > 0) pane.scrollTop = listScroll.top + (pane.scrollHeight - listScroll.height);
+      listScroll = null;
+    }
+    applyRowUpdates(document);
+    markSelected();
+    if (e.detail.target && e.detail.target.id === "conversation" && advanceAfterDone) {
+      advanceAfterDone = false;
+      var list = rows();
+      var id = openedId();
+      var at = list.findIndex(function (r) { return r.getAttribute("data-item-id") === id; });
+      if (at !== -1 && at + 1 < list.length) open(list[at + 1]);
+    }
+  });
+
+  // Saved replies go into the reply box (appended, nothing typed is lost).
+  document.addEventListener("change", function (e) {
+    var picker = e.target.closest("[data-saved-reply]");
+    if (picker && picker.value) {
+      var box = picker.closest("form").querySelector("textarea");
+      box.value = box.value ? box.value.replace(/\s*$/, "") + "\n" + picker.value : picker.value;
+      picker.value = "";
+      box.focus();
+    }
+    var all = e.target.closest("[data-select-all]");
+    if (all) {
+      document.querySelectorAll(".inbox-row-check").forEach(function (b) { b.checked = all.checked; });
+    }
+    var off = e.target.closest("[data-shortcuts-off]");
+    if (off) localStorage.setItem(OFF_KEY, off.checked ? "1" : "0");
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    markSelected();
+    var off = document.querySelector("[data-shortcuts-off]");
+    if (off) off.checked = localStorage.getItem(OFF_KEY) === "1";
+  });
+})();
