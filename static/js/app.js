@@ -28,12 +28,45 @@
     if (flash) flash.remove();
   });
 
-  // Collapsible navigation on small screens.
+  // Collapsible navigation on small screens: the toggle opens a drawer; Escape, a click
+  // outside it or a wider window closes it again and focus returns to the toggle.
+  function setNav(open, focusToggle) {
+    var toggle = document.querySelector("[data-nav-toggle]");
+    if (!toggle) return;
+    toggle.setAttribute("aria-expanded", String(open));
+    document.body.classList.toggle("nav-open", open);
+    if (open) {
+      var first = document.querySelector("#sidenav a");
+      if (first) first.focus();
+    } else if (focusToggle) {
+      toggle.focus();
+    }
+  }
   on("click", "[data-nav-toggle]", function (e, el) {
-    var open = el.getAttribute("aria-expanded") === "true";
-    el.setAttribute("aria-expanded", String(!open));
-    document.body.classList.toggle("nav-open", !open);
+    setNav(el.getAttribute("aria-expanded") !== "true", false);
   });
+  document.addEventListener("click", function (e) {
+    if (!document.body.classList.contains("nav-open")) return;
+    if (e.target.closest("#sidenav, [data-nav-toggle]")) return;
+    setNav(false, false);
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && document.body.classList.contains("nav-open")) setNav(false, true);
+  });
+  if (window.matchMedia) {
+    window.matchMedia("(min-width: 56.0625rem)").addEventListener("change", function (mq) {
+      if (mq.matches) setNav(false, false);
+    });
+  }
+
+  // Only one dropdown menu open at a time.
+  document.addEventListener("toggle", function (e) {
+    var d = e.target;
+    if (!(d instanceof HTMLDetailsElement) || !d.classList.contains("menu") || !d.open) return;
+    document.querySelectorAll("details.menu[open]").forEach(function (other) {
+      if (other !== d) other.removeAttribute("open");
+    });
+  }, true);
 
   // Close a <details> menu when clicking elsewhere or pressing Escape.
   document.addEventListener("click", function (e) {
@@ -53,6 +86,13 @@
   // Move focus to an error summary so screen-reader users hear it first.
   document.addEventListener("DOMContentLoaded", function () {
     var box = document.querySelector("[data-autofocus]");
+    if (box) box.focus();
+  });
+
+  // htmx: after a swap, focus what the new content asks for (an error summary, a field).
+  document.addEventListener("htmx:afterSettle", function (e) {
+    var target = e.detail && e.detail.target;
+    var box = target && target.querySelector && target.querySelector("[data-autofocus]");
     if (box) box.focus();
   });
 
