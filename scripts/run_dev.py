@@ -10,7 +10,9 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
@@ -35,7 +37,29 @@ def dev_environment() -> dict:
         secret_file.write_text(secrets.token_urlsafe(50))
         secret_file.chmod(0o600)
     env.setdefault("SECRET_KEY", secret_file.read_text().strip())
+    env.setdefault("SANDBOX_URL", "http://127.0.0.1:8001")
     return env
+
+
+def sandbox_is_local(env: dict) -> bool:
+    return urlsplit(env["SANDBOX_URL"]).hostname in ("127.0.0.1", "localhost", "::1")
+
+
+def start_sandbox(env: dict) -> subprocess.Popen:
+    """The pretend platform on SANDBOX_URL's port, its world kept in var/sandbox.json."""
+    port = urlsplit(env["SANDBOX_URL"]).port or 8001
+    proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [PY, "-m", "accounts.sandbox_network", "--port", str(port),
+         "--state-file", str(VAR / "sandbox.json"), "--backfill-hours", "48"],
+        env=env, cwd=ROOT, start_new_session=True)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            urllib.request.urlopen(f"{env['SANDBOX_URL']}/api/v1/instance", timeout=1)  # noqa: S310
+            break
+        except OSError:
+            time.sleep(0.1)
+    return proc
 
 
 def manage(env, *args) -> None:
@@ -44,18 +68,25 @@ def manage(env, *args) -> None:
 
 def main() -> int:
     env = dev_environment()
-    manage(env, "migrate", "--noinput")
-    manage(env, "seed_demo")
+    # The sandbox network starts first: seed_demo connects the demo accounts through it.
+    procs = {"sandbox": start_sandbox(env)} if sandbox_is_local(env) else {}
+    try:
+        manage(env, "migrate", "--noinput")
+        manage(env, "seed_demo")
+    except BaseException:
+        for proc in procs.values():
+            os.killpg(proc.pid, signal.SIGTERM)
+        raise
     celery = [PY, "-m", "celery", "-A", "socialmgr"]
     commands = {
         "web": [PY, "manage.py", "runserver", "127.0.0.1:8000"],
         "worker": [*celery, "worker", "--loglevel=INFO", "--concurrency=2"],
         "beat": [*celery, "beat", "--loglevel=INFO"],
     }
-    procs = {name: subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)
-             for name, cmd in commands.items()}
-    print("\nsocialmgr runs on http://127.0.0.1:8000/  (Ctrl-C stops web, worker and beat)\n",
-          flush=True)
+    procs.update({name: subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)
+                  for name, cmd in commands.items()})
+    print("\nsocialmgr runs on http://127.0.0.1:8000/  (Ctrl-C stops web, worker, beat and "
+          f"the sandbox network at {env['SANDBOX_URL']})\n", flush=True)
 
     def stop(*_):
         for proc in procs.values():

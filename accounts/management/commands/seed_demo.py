@@ -24,7 +24,9 @@ DEMO_USERS = {
     Role.VIEWER: "viewer@example.com",
 }
 # Dotted paths to callables seed(org, users) that add each feature's demo data.
-DEMO_SEEDERS: list[str] = []
+DEMO_SEEDERS: list[str] = [
+    "accounts.sandbox_network.demo.seed",  # first: other seeders post to these accounts
+]
 
 
 class Command(BaseCommand):
