@@ -157,7 +157,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "inbox-polls": {"task": "inbox.enqueue_due_polls", "schedule": 60.0},
     "inbox-listening": {"task": "inbox.enqueue_due_searches", "schedule": 60.0},
     "inbox-retention": {"task": "inbox.purge_expired", "schedule": 86400.0},
+    # Publishing pipeline (content/pipeline): the database is the only schedule.
+    "publish-dispatch": {"task": "pipeline.dispatch", "schedule": 1.0},
+    "publish-resume-paused": {"task": "pipeline.resume_paused", "schedule": 60.0},
+    "publish-watchdog": {"task": "pipeline.watchdog", "schedule": 30.0},
 }
+CELERY_IMPORTS = ("content.tasks_pipeline",)
 
 # --- Auth (django-allauth) --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -288,6 +293,11 @@ TOKEN_ENCRYPTION_KEYS = env_list("TOKEN_ENCRYPTION_KEYS", [])
 SSRF_ALLOW_LOOPBACK = env_bool("SSRF_ALLOW_LOOPBACK", False)
 # The sandbox network (accounts/sandbox_network): `make run` starts it on this address.
 SANDBOX_URL = env_str("SANDBOX_URL", "http://127.0.0.1:8001").rstrip("/")
+# Publishing pipeline: how long a claimed target is leased (must exceed the longest
+# publish call), attempts before a target fails, targets claimed per dispatcher run.
+PUBLISH_LEASE_SECONDS = env_int("PUBLISH_LEASE_SECONDS", 300)
+PUBLISH_MAX_ATTEMPTS = env_int("PUBLISH_MAX_ATTEMPTS", 8)
+PUBLISH_DISPATCH_BATCH = env_int("PUBLISH_DISPATCH_BATCH", 500)
 # LinkedIn and Meta connectors (accounts/providers/linkedin, accounts/providers/meta). App
 # credentials may also be configured per installation in the UI; these are the env fallback.
 LINKEDIN_CLIENT_ID = env_str("LINKEDIN_CLIENT_ID", "")
