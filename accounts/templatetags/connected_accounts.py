@@ -1,0 +1,19 @@
+"""`{% reconnect_banner %}`: the shell's warning when accounts need reconnecting."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.inclusion_tag("accounts/connected/_reconnect_banner.html", takes_context=True)
+def reconnect_banner(context):
+    membership = context.get("membership")
+    if membership is None:
+        return {"broken": []}
+    from accounts.models import AccountStatus
+    from accounts.selectors import accounts_for_member
+
+    broken = list(accounts_for_member(membership).filter(status=AccountStatus.NEEDS_RECONNECT)
+                  .only("pk", "handle", "label", "display_name", "provider")[:5])
+    return {"broken": broken, "organization": membership.organization,
+            "can_manage": membership.can("channels.manage")}

@@ -1,0 +1,1 @@
+"""Connected platform accounts: the accounts page, connect flows, management, member access."""
