@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -12,6 +15,8 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Membership
 from accounts.roles import role_allows
 from content.models import Notification, Post
+
+log = logging.getLogger(__name__)
 
 MESSAGES = {
     "content.post.submitted": gettext_lazy("%(actor)s submitted “%(post)s” for approval."),
@@ -55,8 +60,12 @@ def notify(*, post: Post, verb: str, actor, recipients) -> None:
 
     def send():
         for email in emails:
-            send_mail(subject=f"[socialmgr] {message}"[:150], message=body,
-                      from_email=None, recipient_list=[email], fail_silently=True)
+            try:
+                send_mail(subject=f"[socialmgr] {message}"[:150], message=body,
+                          from_email=None, recipient_list=[email])
+            except (OSError, smtplib.SMTPException):
+                # The in-app notification exists; a mail outage must not undo the action.
+                log.warning("notification email to user failed", exc_info=True)
 
     transaction.on_commit(send)
 

@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import zoneinfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -47,7 +48,8 @@ def test_plain_post_saves_a_draft_without_javascript(login, member_of, accounts,
     texts = {t.account_id: t.effective_text for t in post.targets.all()}
     assert texts[accounts[1].pk] == "Short one"
     first = post.targets.get(account=accounts[0])
-    assert [(m.asset_id, m.alt_text) for m in first.attachments.all()] == [(asset.pk, "A red square")]
+    attached = [(m.asset_id, m.alt_text) for m in first.attachments.all()]
+    assert attached == [(asset.pk, "A red square")]
     page = client.get(url("post_detail", pk=post.pk))
     assert page.status_code == 200 and "Short one" in page.content.decode()
 
@@ -102,7 +104,7 @@ def test_editor_without_approval_required_schedules_from_the_composer(login, mem
     assert response.status_code == 302, response.content.decode()[:2000]
     post = Post.objects.get()
     assert post.status == "scheduled"
-    local = timezone.localtime(post.scheduled_at, __import__("zoneinfo").ZoneInfo("Europe/Berlin"))
+    local = timezone.localtime(post.scheduled_at, zoneinfo.ZoneInfo("Europe/Berlin"))
     assert (local.hour, local.minute) == (10, 15)  # org time zone, stored in UTC
     assert post.targets.get().next_attempt_at == post.scheduled_at
 
@@ -182,4 +184,5 @@ def test_notifications_show_and_mark_read(login, member_of, make_post, org):
     assert "submitted" in page.content.decode()
     assert 'data-testid="notification-count"' in page.content.decode()
     client.post(url("notifications_read"))
-    assert 'data-testid="notification-count"' not in client.get(url("notifications")).content.decode()
+    after = client.get(url("notifications")).content.decode()
+    assert 'data-testid="notification-count"' not in after
