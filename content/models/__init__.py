@@ -6,12 +6,24 @@ from content.models.approvals import (
     PostApproval,
     PostComment,
 )
+from content.models.calendar import (
+    CalendarFeedToken,
+    Frequency,
+    QueueSlot,
+    RecurrenceOccurrence,
+    RecurrenceRule,
+)
 from content.models.media import LinkPreview, MediaAsset, MediaKind, MediaRendition
 from content.models.notifications import Notification
 from content.models.posts import Label, Post, PostTarget, PostTargetMedia, Snippet
 
 __all__ = [
     "ApprovalStep",
+    "CalendarFeedToken",
+    "Frequency",
+    "QueueSlot",
+    "RecurrenceOccurrence",
+    "RecurrenceRule",
     "ClientReviewLink",
     "CommentKind",
     "Decision",
