@@ -154,6 +154,9 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "ops-heartbeat": {"task": "ops.heartbeat", "schedule": 30.0},
+    # Connected accounts: refresh tokens ahead of expiry; remind before non-refreshable ones end.
+    "accounts-refresh-tokens": {"task": "accounts.refresh_expiring_tokens", "schedule": 600.0},
+    "accounts-expiry-reminders": {"task": "accounts.send_expiry_reminders", "schedule": 3600.0},
     "inbox-polls": {"task": "inbox.enqueue_due_polls", "schedule": 60.0},
     "inbox-listening": {"task": "inbox.enqueue_due_searches", "schedule": 60.0},
     "inbox-retention": {"task": "inbox.purge_expired", "schedule": 86400.0},
