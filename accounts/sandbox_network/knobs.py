@@ -36,7 +36,8 @@ class Knobs:
     timeout_s: float = 30.0
     lost_rate: float = 0.0
     lost_mode: str = "502"  # "502" | "drop"
-    # Which routes random faults hit ("POST /api/v1/statuses"); empty: every /api/ route.
+    # Which routes random faults hit ("POST /api/v1/statuses"); empty: every API and OAuth
+    # token route (never the authorisation page or /_sandbox/).
     fault_routes: list[str] = field(default_factory=list)
     seed: int = 1
     rate_limit_calls: int = 300  # per account per window, like Mastodon (0: off)
