@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import AccountStatus, ConnectedAccount, PlatformApp
+from accounts.models import PlatformApp
 from accounts.providers.errors import NotSupported, ProviderError
 from accounts.selectors import accounts_for_member
 from accounts.services import (
@@ -194,7 +194,3 @@ def account_rename_view(request, pk: int):
         messages.error(request, _("Use at most 100 characters."))
     return redirect("connected_accounts", org_slug=request.organization.slug)
 
-
-def needs_reconnect_count(organization) -> int:
-    return ConnectedAccount.objects.for_org(organization).connected().filter(
-        status=AccountStatus.NEEDS_RECONNECT).count()

@@ -46,15 +46,16 @@ def test_platform_specific_expired_body_is_auth_expired():
 
 
 @responses.activate
-@pytest.mark.parametrize(("headers", "expected"), [
-    ({"Retry-After": "30"}, 30),
-    ({"x-rate-limit-reset": str(int(time.time()) + 60)}, 60),
-    ({"X-RateLimit-Reset": str(int(time.time()) + 90)}, 90),
-    ({"ratelimit-reset": "15"}, 15),
-    ({"Retry-After": email.utils.formatdate(time.time() + 120, usegmt=True)}, 120),
+@pytest.mark.parametrize(("make_headers", "expected"), [
+    (lambda now: {"Retry-After": "30"}, 30),
+    (lambda now: {"x-rate-limit-reset": str(int(now) + 60)}, 60),
+    (lambda now: {"X-RateLimit-Reset": str(int(now) + 90)}, 90),
+    (lambda now: {"ratelimit-reset": "15"}, 15),
+    (lambda now: {"Retry-After": email.utils.formatdate(now + 120, usegmt=True)}, 120),
 ])
-def test_429_is_rate_limited_with_retry_after(client, headers, expected):
-    responses.get(URL, status=429, json={"message": "Too many requests"}, headers=headers)
+def test_429_is_rate_limited_with_retry_after(client, make_headers, expected):
+    responses.get(URL, status=429, json={"message": "Too many requests"},
+                  headers=make_headers(time.time()))
     with pytest.raises(RateLimited) as info:
         client.request("GET", URL)
     assert info.value.retry_after == pytest.approx(expected, abs=2)
