@@ -167,8 +167,8 @@ def post_edit(request, pk: int):
     return _handle(request, post)
 
 
-@require_POST
 @org_view("post.edit")
+@require_POST
 def compose_validate(request):
     """htmx: the provider's validate() problems for what is in the composer right now."""
     membership_of(request.user, request.organization)
@@ -186,8 +186,8 @@ def compose_validate(request):
                                                       "checked": bool(ids)})
 
 
-@require_GET
 @org_view("post.edit")
+@require_GET
 def compose_link_preview(request):
     url = first_url(request.GET.get("text", "") or request.GET.get("url", ""))
     if not url:

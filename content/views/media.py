@@ -40,8 +40,8 @@ def media_library(request):
         "assets": qs[:200], "q": q, "folder": folder, "folders": list(folders), "form": form})
 
 
-@require_POST
 @org_view("media.edit")
+@require_POST
 def media_upload_view(request):
     return _upload(request)
 
@@ -84,8 +84,8 @@ def media_edit(request, pk: int):
                   status=400 if form.errors else 200)
 
 
-@require_POST
 @org_view("media.edit")
+@require_POST
 def media_delete_view(request, pk: int):
     asset = get_object_or_404(MediaAsset.objects.for_org(request.organization), pk=pk)
     try:

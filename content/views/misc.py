@@ -24,8 +24,8 @@ def notifications(request):
     return render(request, "content/notifications.html", {"items": items})
 
 
-@require_POST
 @org_view("org.view")
+@require_POST
 def notifications_read(request):
     ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
     notifications_mark_read(user=request.user, organization=request.organization, ids=ids)
@@ -46,8 +46,8 @@ def snippets(request):
     }, status=400 if form.errors else 200)
 
 
-@require_POST
 @org_view("post.edit")
+@require_POST
 def snippet_delete_view(request, pk: int):
     snippet = get_object_or_404(Snippet.objects.for_org(request.organization), pk=pk)
     snippet_delete(snippet=snippet, actor=request.user)
@@ -55,8 +55,8 @@ def snippet_delete_view(request, pk: int):
     return redirect("snippets", org_slug=request.organization.slug)
 
 
-@require_POST
 @org_view("post.edit")
+@require_POST
 def label_create_view(request):
     form = LabelForm(request.POST)
     if form.is_valid():
@@ -73,8 +73,8 @@ def label_create_view(request):
     return redirect("snippets", org_slug=request.organization.slug)
 
 
-@require_POST
 @org_view("post.edit")
+@require_POST
 def label_delete_view(request, pk: int):
     label = get_object_or_404(Label.objects.for_org(request.organization), pk=pk)
     label_delete(label=label, actor=request.user)

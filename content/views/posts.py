@@ -62,16 +62,16 @@ def _run(request, post, fn, success: str):
     return _back(request, post)
 
 
-@require_POST
 @org_view("post.submit")
+@require_POST
 def post_submit_view(request, pk: int):
     post = get_post(request, pk)
     return _run(request, post, lambda: workflow.post_submit(post=post, actor=request.user),
                 _("Submitted for approval."))
 
 
-@require_POST
 @org_view("post.edit")
+@require_POST
 def post_approve_view(request, pk: int):
     post = get_post(request, pk)
     form = DecisionForm(request.POST)
@@ -87,8 +87,8 @@ def post_approve_view(request, pk: int):
     return _run(request, post, approve, _("Approved."))
 
 
-@require_POST
 @org_view("post.edit")
+@require_POST
 def post_request_changes_view(request, pk: int):
     post = get_post(request, pk)
     comment = request.POST.get("comment", "")
@@ -96,8 +96,8 @@ def post_request_changes_view(request, pk: int):
         post=post, actor=request.user, comment=comment), _("Changes requested."))
 
 
-@require_POST
 @org_view("post.edit")
+@require_POST
 def post_schedule_view(request, pk: int):
     post = get_post(request, pk)
     form = ScheduleForm(request.POST, tz_name=post.timezone)
@@ -111,32 +111,32 @@ def post_schedule_view(request, pk: int):
         _("Scheduled."))
 
 
-@require_POST
 @org_view("post.edit")
+@require_POST
 def post_publish_now_view(request, pk: int):
     post = get_post(request, pk)
     return _run(request, post, lambda: workflow.post_publish_now(post=post, actor=request.user),
                 _("Publishing now: the post is queued for its accounts."))
 
 
-@require_POST
 @org_view("post.edit")
+@require_POST
 def post_unschedule_view(request, pk: int):
     post = get_post(request, pk)
     return _run(request, post, lambda: workflow.post_unschedule(post=post, actor=request.user),
                 _("Taken off the schedule."))
 
 
-@require_POST
 @org_view("post.edit")
+@require_POST
 def post_cancel_view(request, pk: int):
     post = get_post(request, pk)
     return _run(request, post, lambda: workflow.post_cancel(post=post, actor=request.user),
                 _("Cancelled."))
 
 
-@require_POST
 @org_view("post.edit")
+@require_POST
 def post_duplicate_view(request, pk: int):
     post = get_post(request, pk)
     try:
@@ -148,8 +148,8 @@ def post_duplicate_view(request, pk: int):
     return redirect("post_edit", org_slug=request.organization.slug, pk=copy.pk)
 
 
-@require_POST
 @org_view("post.edit")
+@require_POST
 def post_delete_view(request, pk: int):
     post = get_post(request, pk)
     try:
@@ -164,8 +164,8 @@ def post_delete_view(request, pk: int):
     return redirect("approvals", org_slug=request.organization.slug)
 
 
-@require_POST
 @org_view("post.view")
+@require_POST
 def post_comment_view(request, pk: int):
     post = get_post(request, pk)
     form = CommentForm(request.POST)
@@ -180,8 +180,8 @@ def post_comment_view(request, pk: int):
         _("Comment added."))
 
 
-@require_POST
 @org_view("post.approve")
+@require_POST
 def review_link_create_view(request, pk: int):
     post = get_post(request, pk)
     form = ReviewLinkForm(request.POST)
@@ -200,8 +200,8 @@ def review_link_create_view(request, pk: int):
     return _back(request, post)
 
 
-@require_POST
 @org_view("post.approve")
+@require_POST
 def review_link_revoke_view(request, pk: int, link_pk: int):
     post = get_post(request, pk)
     link = get_object_or_404(ClientReviewLink, post=post, pk=link_pk)
