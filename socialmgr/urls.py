@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -36,5 +35,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.DEBUG or settings.TESTING:
+    # Development and tests only (MEDIA_ROOT read per request: tests point it at a tmp dir).
+    # Production serves MEDIA_URL from the web server or the storage backend.
+    from django.views.static import serve as _serve_media
+
+    urlpatterns += [
+        path("media/<path:path>", lambda request, path: _serve_media(
+            request, path, document_root=settings.MEDIA_ROOT), name="media_dev"),
+    ]
