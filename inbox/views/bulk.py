@@ -14,8 +14,8 @@ from inbox.views.helpers import is_htmx
 from socialmgr.tenancy import org_view
 
 
-@require_POST
 @org_view("inbox.work")
+@require_POST
 def bulk_status(request):
     """Mark the selected items done (or open); the answer offers to undo exactly that."""
     status = request.POST.get("status", "")

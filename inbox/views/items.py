@@ -23,14 +23,14 @@ def _done(request, item, message: str = "", **extra):
     return redirect("inbox_item", org_slug=request.organization.slug, pk=item.pk)
 
 
-@require_GET
 @org_view("inbox.view")
+@require_GET
 def item_detail(request, pk: int):
     return render_item_page(request, item_for_org(request.organization, pk))
 
 
-@require_POST
 @org_view("inbox.work")
+@require_POST
 def item_assign(request, pk: int):
     item = item_for_org(request.organization, pk)
     form = AssignForm(request.POST, organization=request.organization)
@@ -46,8 +46,8 @@ def item_assign(request, pk: int):
                  if who else _("Unassigned."))
 
 
-@require_POST
 @org_view("inbox.work")
+@require_POST
 def item_status(request, pk: int):
     item = item_for_org(request.organization, pk)
     status = request.POST.get("status", "")
@@ -59,8 +59,8 @@ def item_status(request, pk: int):
         ItemStatus.OPEN if status == ItemStatus.DONE else ItemStatus.DONE))
 
 
-@require_POST
 @org_view("inbox.work")
+@require_POST
 def item_flags(request, pk: int):
     item = item_for_org(request.organization, pk)
     labels = request.POST.get("labels")
@@ -73,8 +73,8 @@ def item_flags(request, pk: int):
     return _done(request, item, _("Saved."))
 
 
-@require_POST
 @org_view("inbox.work")
+@require_POST
 def item_note(request, pk: int):
     item = item_for_org(request.organization, pk)
     form = NoteForm(request.POST)
@@ -84,8 +84,8 @@ def item_note(request, pk: int):
     return _done(request, item, _("Note added."))
 
 
-@require_POST
 @org_view("inbox.reply")
+@require_POST
 def item_reply(request, pk: int):
     item = item_for_org(request.organization, pk)
     form = ReplyForm(request.POST)
@@ -108,8 +108,8 @@ def _reply(request, pk: int, reply_id: int) -> InboxReply:
                              pk=reply_id, item=item)
 
 
-@require_POST
 @org_view("inbox.reply")
+@require_POST
 def reply_retry(request, pk: int, reply_id: int):
     reply = _reply(request, pk, reply_id)
     try:
@@ -119,8 +119,8 @@ def reply_retry(request, pk: int, reply_id: int):
     return _done(request, reply.item, _("Sending again."))
 
 
-@require_POST
 @org_view("inbox.approve")
+@require_POST
 def reply_decide(request, pk: int, reply_id: int):
     reply = _reply(request, pk, reply_id)
     try:

@@ -7,8 +7,8 @@ from inbox.views.helpers import conversation_context, is_htmx, list_context
 from socialmgr.tenancy import org_view
 
 
-@require_GET
 @org_view("inbox.view")
+@require_GET
 def inbox(request):
     """The inbox: filters and the list on the left, the open conversation on the right."""
     context = list_context(request)
@@ -19,8 +19,8 @@ def inbox(request):
     return render(request, "inbox/inbox.html", context)
 
 
-@require_GET
 @org_view("inbox.view")
+@require_GET
 def inbox_new(request):
     """Polled every ~15 s by the list: items stored since the last poll, to prepend."""
     form = FilterForm(request.GET or None, organization=request.organization, user=request.user)

@@ -104,8 +104,8 @@ def _manage_post(request, org, section):
 MODELS = {"reply": SavedReply, "rule": AutomationRule, "search": SavedSearch}
 
 
-@require_POST
 @org_view("inbox.work")
+@require_POST
 def inbox_settings_delete(request, kind: str, pk: int):
     model = MODELS.get(kind)
     if model is None:
@@ -122,8 +122,8 @@ def inbox_settings_delete(request, kind: str, pk: int):
     return _back(request)
 
 
-@require_POST
 @org_view("inbox.manage")
+@require_POST
 def inbox_privacy(request):
     """A data-subject request: export or erase everything stored about one author."""
     form = AuthorRequestForm(request.POST, prefix="author")

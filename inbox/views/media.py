@@ -19,8 +19,8 @@ IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}  # no SVG: 
 CACHE_SECONDS = 3600
 
 
-@require_GET
 @org_view("inbox.view")
+@require_GET
 def avatar(request, pk: int):
     item = item_for_org(request.organization, pk)
     if not item.author_avatar_url or not inbox_settings_for(

@@ -6,8 +6,8 @@ from inbox.trends import listening_trends
 from socialmgr.tenancy import org_view
 
 
-@require_GET
 @org_view("inbox.view")
+@require_GET
 def trends(request):
     org = request.organization
     return render(request, "inbox/trends.html", {

@@ -139,6 +139,13 @@
     if (off) localStorage.setItem(OFF_KEY, off.checked ? "1" : "0");
   });
 
+  // Coming back to the tab: fetch what arrived meanwhile at once.
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible" && document.getElementById("inbox-poller")) {
+      document.body.dispatchEvent(new Event("inbox:refresh"));
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     markSelected();
     var off = document.querySelector("[data-shortcuts-off]");

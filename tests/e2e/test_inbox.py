@@ -1,0 +1,87 @@
+"""The inbox journey in a browser: a comment arrives on the sandbox, appears without a reload,
+is assigned, answered (the reply exists on the sandbox), marked done; filters and shortcuts."""
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.roles import Role
+from inbox.models import InboxCursor, InboxItem, ReplyStatus
+from inbox.services import inbox_enqueue_due_polls
+from tests.factories import MembershipFactory, UserFactory
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_comment_is_answered_and_resolved_from_the_inbox(
+        signed_in_page, page, org, owner, sandbox, connect_sandbox_account):
+    account = connect_sandbox_account(org, "acme_coffee", display_name="Acme Coffee")
+    bea = UserFactory(first_name="Bea", last_name="Berg")
+    MembershipFactory(user=bea, organization=org, role=Role.EDITOR)
+    sandbox.inject("acme_coffee", "mention", text="@acme_coffee love the new blend",
+                   author="ann@elsewhere")
+    inbox_enqueue_due_polls()
+
+    signed_in_page(owner)
+    page.goto(f"/o/{org.slug}/inbox/")
+    expect(page.get_by_text("love the new blend").first).to_be_visible()
+
+    # A new comment arrives on the sandbox and shows up without a reload.
+    sandbox.inject("acme_coffee", "mention", text="@acme_coffee is the shop open on Sunday?",
+                   author="bob@elsewhere")
+    InboxCursor.objects.update(next_poll_at=None)  # a minute later: the next beat
+    inbox_enqueue_due_polls()
+    page.evaluate("document.body.dispatchEvent(new Event('inbox:refresh'))")
+    new_row = page.locator("[data-inbox-row]", has_text="open on Sunday")
+    expect(new_row).to_be_visible()
+
+    # Filter by full-text search.
+    page.get_by_placeholder("Search text and authors").fill("Sunday")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.locator("[data-inbox-row]")).to_have_count(1)
+
+    # Open it, assign it, answer it.
+    new_row.locator("[data-row-link]").click()
+    conversation = page.locator("#conversation")
+    expect(conversation.get_by_role("heading", level=2)).to_contain_text("bob")
+    conversation.get_by_label("Assignee").select_option(label="Bea Berg")
+    conversation.get_by_role("button", name="Assign", exact=True).click()
+    expect(conversation.get_by_text("Assigned to Bea Berg").first).to_be_visible()
+    conversation.locator("[data-reply-form] textarea").fill("Yes, from 10 to 16 h!")
+    conversation.get_by_role("button", name="Send reply").click()
+    expect(conversation.get_by_role("link", name="View on the platform")).to_be_visible()
+
+    item = InboxItem.objects.get(account=account, text__contains="Sunday")
+    reply = item.replies.get()
+    assert reply.status == ReplyStatus.SENT and reply.author == owner
+    statuses = sandbox.statuses(account.external_id, account.get_access_token())
+    on_sandbox = next(s for s in statuses if s["id"] == reply.remote_id)
+    assert on_sandbox["in_reply_to_id"] == item.remote_id
+
+    conversation.get_by_role("button", name="Mark done").click()
+    expect(conversation.get_by_text("Marked as done.")).to_be_visible()
+    item.refresh_from_db()
+    assert item.status == "done" and item.assignee == bea
+
+
+@pytest.mark.django_db(transaction=True)
+def test_keyboard_shortcuts_move_through_the_list(signed_in_page, page, org, owner):
+    from tests.factories import ConnectedAccountFactory
+    from tests.inbox.factories import InboxItemFactory
+
+    account = ConnectedAccountFactory(organization=org)
+    for text in ("oldest question", "middle question", "newest question"):
+        InboxItemFactory(organization=org, account=account, text=text)
+    signed_in_page(owner)
+    page.goto(f"/o/{org.slug}/inbox/")
+    conversation = page.locator("#conversation")
+    page.keyboard.press("j")
+    expect(conversation.locator(".thread-current")).to_contain_text("newest question")
+    page.keyboard.press("j")
+    expect(conversation.locator(".thread-current")).to_contain_text("middle question")
+    page.keyboard.press("k")
+    expect(conversation.locator(".thread-current")).to_contain_text("newest question")
+    # e marks it done and opens the next one
+    page.keyboard.press("e")
+    expect(conversation.locator(".thread-current")).to_contain_text("middle question")
+    assert InboxItem.objects.get(text="newest question").status == "done"
+    page.keyboard.press("?")
+    expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
