@@ -164,8 +164,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "publish-dispatch": {"task": "pipeline.dispatch", "schedule": 1.0},
     "publish-resume-paused": {"task": "pipeline.resume_paused", "schedule": 60.0},
     "publish-watchdog": {"task": "pipeline.watchdog", "schedule": 30.0},
+    # Recurring posts: plan every series 8 weeks ahead (idempotent, anchored to the rule).
+    "calendar-recurrences": {"task": "calendar.materialise_recurrences", "schedule": 900.0},
 }
-CELERY_IMPORTS = ("content.tasks_pipeline",)
+CELERY_IMPORTS = ("content.tasks_pipeline", "content.tasks_calendar")
 
 # --- Auth (django-allauth) --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
