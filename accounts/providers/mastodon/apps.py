@@ -1,9 +1,9 @@
 """Per-instance OAuth app registration and the server's OAuth endpoints.
 
 Every Mastodon server needs its own client app (`POST /api/v1/apps`). Registering one per
-connect would litter the server with apps, so the registration is cached per
-(instance, redirect URI, scopes). The client secret is kept encrypted, in the cache and on
-the connected account's settings (`accounts.crypto`).
+connect would litter the server with apps, so the registration is stored once per
+(instance, redirect URI, scopes) in `InstanceAppRegistration`, the client secret encrypted
+(`accounts.crypto`). The server's OAuth metadata is only cached.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from accounts.providers.mastodon.client import MastodonClient
 APP_NAME = "socialmgr"
 GRANULAR_SCOPES = "read:statuses write:statuses write:media read:notifications read:accounts"
 BROAD_SCOPES = "read write"
-CACHE_SECONDS = 60 * 60 * 24 * 30
 METADATA_CACHE_SECONDS = 60 * 60 * 24
 
 
@@ -88,18 +87,22 @@ def choose_scopes(endpoints: OAuthEndpoints, *, granular_ok: bool) -> str:
 
 def registered_app(url: str, *, redirect_uri: str, scopes: str,
                    client: MastodonClient) -> AppRegistration:
-    """The cached registration for this instance, registering once when there is none."""
-    key = f"mastodon:app:{_digest(url, redirect_uri, scopes)}"
-    cached = cache.get(key)
-    if cached:
+    """The stored registration for this instance, registering once when there is none."""
+    from accounts.models import InstanceAppRegistration
+
+    lookup = {"provider": "mastodon", "instance_url": url, "redirect_uri": redirect_uri,
+              "scopes": scopes}
+    stored = InstanceAppRegistration.objects.filter(**lookup).first()
+    if stored:
         try:
-            return AppRegistration(cached["client_id"], decrypt(cached["client_secret"]),
-                                   cached["scopes"])
-        except (DecryptionFailed, KeyError, TypeError):  # unreadable (rotated keys): anew
-            cache.delete(key)
+            return AppRegistration(stored.client_id, decrypt(stored.client_secret_encrypted),
+                                   stored.scopes)
+        except DecryptionFailed:  # unreadable (keys rotated without re-encrypting): anew
+            stored.delete()
     app = register_app(url, redirect_uri=redirect_uri, scopes=scopes, client=client)
-    cache.set(key, {"client_id": app.client_id, "client_secret": encrypt(app.client_secret),
-                    "scopes": app.scopes}, CACHE_SECONDS)
+    InstanceAppRegistration.objects.update_or_create(
+        **lookup, defaults={"client_id": app.client_id,
+                            "client_secret_encrypted": encrypt(app.client_secret)})
     return app
 
 
@@ -123,8 +126,11 @@ def register_app(url: str, *, redirect_uri: str, scopes: str,
 
 
 def forget_app(url: str, *, redirect_uri: str, scopes: str) -> None:
-    """Drop a cached registration the server no longer knows (invalid_client)."""
-    cache.delete(f"mastodon:app:{_digest(url, redirect_uri, scopes)}")
+    """Drop a stored registration the server no longer knows (invalid_client)."""
+    from accounts.models import InstanceAppRegistration
+
+    InstanceAppRegistration.objects.filter(provider="mastodon", instance_url=url,
+                                           redirect_uri=redirect_uri, scopes=scopes).delete()
 
 
 def _digest(*parts: str) -> str:
