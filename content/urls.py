@@ -1,9 +1,27 @@
 from django.urls import path
 
-from content.views import approvals, compose, media, misc, posts
+from content.views import approvals, compose, csv_import, media, misc, posts, queue, recurrence
+from content.views import calendar as calendar_views
 
 urlpatterns = [
-    path("calendar/", misc.calendar, name="calendar"),
+    path("calendar/", calendar_views.calendar, name="calendar"),
+    path("calendar/feed/", calendar_views.calendar_feed, name="calendar_feed"),
+    path("calendar/posts/<int:pk>/move/", calendar_views.calendar_reschedule,
+         name="calendar_reschedule"),
+    path("calendar/posts/<int:pk>/preview/", calendar_views.calendar_preview,
+         name="calendar_preview"),
+    path("calendar/ical/", calendar_views.calendar_ical, name="calendar_ical"),
+    path("queue/", queue.queue, name="queue"),
+    path("queue/slots/", queue.queue_slot_add_view, name="queue_slot_add"),
+    path("queue/slots/<int:pk>/delete/", queue.queue_slot_delete_view, name="queue_slot_delete"),
+    path("posts/<int:pk>/queue/", queue.post_add_to_queue_view, name="post_add_to_queue"),
+    path("posts/<int:pk>/repeat/", recurrence.recurrence_edit, name="recurrence_edit"),
+    path("recurring/<int:pk>/text/", recurrence.recurrence_text_view, name="recurrence_text"),
+    path("recurring/<int:pk>/occurrences/<int:occ_pk>/skip/", recurrence.recurrence_skip_view,
+         name="recurrence_skip"),
+    path("recurring/<int:pk>/stop/", recurrence.recurrence_stop_view, name="recurrence_stop"),
+    path("import/", csv_import.csv_import_view, name="csv_import"),
+    path("import/template.csv", csv_import.csv_template_view, name="csv_template"),
     path("compose/", compose.compose, name="compose"),
     path("compose/validate/", compose.compose_validate, name="compose_validate"),
     path("compose/link-preview/", compose.compose_link_preview, name="compose_link_preview"),

@@ -5,6 +5,7 @@ from django.urls import include, path
 from accounts.views import public
 from accounts.views import webhooks as webhook_views
 from accounts.views.connected import flow as connect_flow
+from content.ical import ical_feed
 from socialmgr.ops import views as ops_views
 
 # Everything under /o/<org_slug>/ is tenant data: each included view is wrapped by
@@ -29,6 +30,8 @@ urlpatterns = [
     path("organizations/new/", public.organization_create_view, name="organization_create"),
     path("invitations/<str:token>/", public.invitation_accept_view, name="invitation_accept"),
     path("review/", include("content.public_urls")),
+    # Private per-user calendar feed; the token in the path is the credential.
+    path("ical/<str:token>.ics", ical_feed, name="ical_feed"),
     path("preferences/", public.preferences_view, name="preferences"),
     path("preferences/language/", public.set_language_view, name="set_language"),
     path("o/<slug:org_slug>/", include(org_patterns)),

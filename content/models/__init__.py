@@ -20,13 +20,10 @@ from content.models.posts import Label, Post, PostTarget, PostTargetMedia, Snipp
 __all__ = [
     "ApprovalStep",
     "CalendarFeedToken",
-    "Frequency",
-    "QueueSlot",
-    "RecurrenceOccurrence",
-    "RecurrenceRule",
     "ClientReviewLink",
     "CommentKind",
     "Decision",
+    "Frequency",
     "Label",
     "LinkPreview",
     "MediaAsset",
@@ -38,5 +35,8 @@ __all__ = [
     "PostComment",
     "PostTarget",
     "PostTargetMedia",
+    "QueueSlot",
+    "RecurrenceOccurrence",
+    "RecurrenceRule",
     "Snippet",
 ]
