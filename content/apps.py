@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ContentConfig(AppConfig):
     name = "content"
     verbose_name = _("Content")
+
+    def ready(self) -> None:
+        # The publishing pipeline resumes paused deliveries when an account is reconnected.
+        from content.pipeline import resume  # noqa: F401

@@ -15,6 +15,14 @@ from content.services.posts import PostData, post_create
 from content.services.workflow import post_publish_now, post_schedule
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit waits live in the cache; ids repeat between runs of a fresh test DB."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def approver(member_of):
     return member_of("approver")

@@ -100,12 +100,14 @@ def test_rate_limit_waits_for_retry_after_and_does_not_stall_other_accounts(
 
 
 def test_a_rejection_fails_with_the_platforms_reason_and_tells_people(
-        make_scheduled, tick, sandbox, author, approver, mailoutbox):
+        make_scheduled, tick, sandbox, author, approver, mailoutbox,
+        django_capture_on_commit_callbacks):
     post = make_scheduled()
     sandbox.faults({"route": ROUTE_STATUSES, "fault": "reject", "status": 422,
                     "message": "Validation failed: Text contains a forbidden word"})
     target = only_target(post)
-    assert tick() == {target.pk: "failed"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tick() == {target.pk: "failed"}
     target.refresh_from_db()
     assert "forbidden word" in target.last_error and target.last_error_code == "rejected"
     assert post.delivery_status == "failed"

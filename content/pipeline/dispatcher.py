@@ -1,0 +1,109 @@
+"""The dispatcher: claims due targets and hands each to a worker task.
+
+Runs every second from Celery beat (`pipeline.dispatch`). The database is the only
+schedule: nothing is queued for the future, so editing, rescheduling or cancelling a
+post takes effect at once. Claiming is cross-tenant on purpose (one dispatcher serves
+every organisation).
+
+PostgreSQL: due rows are read from the partial index with `FOR UPDATE SKIP LOCKED`, so
+concurrent dispatchers (and content services holding a row lock while editing) never
+block or double-claim. SQLite: `transaction_mode=IMMEDIATE` makes every transaction take
+the write lock at BEGIN, so claims are serialised; the compare-and-set UPDATE
+(`WHERE status = 'scheduled'`) and the re-read by lease make a claim count once either way.
+
+The lease expiry instant doubles as the claim's fencing token: a worker acts only while
+the row still carries the lease it was handed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from content.models import PostTarget
+from content.workflows import TARGET, TargetState
+
+log = logging.getLogger(__name__)
+
+# The bulk claims below are this machine's batch transitions: they must stay legal.
+if not (TARGET.allows(TargetState.SCHEDULED, TargetState.PUBLISHING)
+        and TARGET.allows(TargetState.PUBLISHING, TargetState.PUBLISHING)):
+    raise RuntimeError("the target machine no longer allows the dispatcher's claims")
+
+LEASE_EXPIRED = "lease_expired"
+
+
+@dataclass(frozen=True)
+class Claim:
+    target_id: int
+    lease: str  # ISO instant of lease_expires_at: the fencing token
+
+
+def lease_token(value: dt.datetime) -> str:
+    return value.isoformat()
+
+
+def parse_lease(token: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(token)
+
+
+def _locked(queryset):
+    if connection.features.has_select_for_update_skip_locked:
+        return queryset.select_for_update(skip_locked=True)
+    return queryset  # SQLite: BEGIN IMMEDIATE already holds the write lock
+
+
+def dispatch_due_targets(*, now: dt.datetime | None = None, batch: int | None = None,
+                         enqueue: bool = True) -> list[Claim]:
+    """Claim due targets (and publishing ones whose lease expired) and queue their tasks.
+
+    Expired leases are re-claimed with `last_error_code = lease_expired`: the worker then
+    reconciles with the platform before any new publish call (never a blind retry).
+    """
+    now = now or timezone.now()
+    batch = batch or settings.PUBLISH_DISPATCH_BATCH
+    lease = now + dt.timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
+    with transaction.atomic():
+        due = list(_locked(PostTarget.objects.due(now).order_by("next_attempt_at", "pk"))
+                   .values_list("pk", flat=True)[:batch])
+        if due:
+            PostTarget.objects.filter(pk__in=due, status=TargetState.SCHEDULED).update(
+                status=TargetState.PUBLISHING, lease_expires_at=lease,
+                attempts=F("attempts") + 1, updated_at=now)
+        expired = list(_locked(PostTarget.objects.lease_expired(now)
+                               .order_by("lease_expires_at", "pk"))
+                       .values_list("pk", flat=True)[:batch])
+        if expired:
+            PostTarget.objects.filter(pk__in=expired, status=TargetState.PUBLISHING,
+                                      lease_expires_at__lt=now).update(
+                lease_expires_at=lease, attempts=F("attempts") + 1,
+                last_error_code=LEASE_EXPIRED, updated_at=now)
+            log.warning("re-claimed %d publishing targets whose lease expired", len(expired))
+        claimed = list(PostTarget.objects.filter(
+            pk__in=[*due, *expired], status=TargetState.PUBLISHING, lease_expires_at=lease)
+            .order_by("pk").values_list("pk", flat=True))
+        claims = [Claim(pk, lease_token(lease)) for pk in claimed]
+        if enqueue and claims:
+            transaction.on_commit(lambda: _enqueue(claims))
+    _record_run(now, len(due), len(expired))
+    return claims
+
+
+def _enqueue(claims: list[Claim]) -> None:
+    from content.tasks_pipeline import publish_target
+
+    for claim in claims:
+        publish_target.apply_async(args=(claim.target_id, claim.lease))
+
+
+def _record_run(now: dt.datetime, due: int, expired: int) -> None:
+    from socialmgr.ops.services import heartbeat_record
+
+    heartbeat_record(kind="dispatcher", name="dispatcher",
+                     details={"claimed": due, "reclaimed": expired, "at": now.isoformat()})

@@ -1,0 +1,91 @@
+"""Settling a claimed target: every outcome goes through the lease-guarded transition.
+
+A worker may only move a target while the row still carries the lease it was handed
+(the fencing token). If the lease expired and the dispatcher re-claimed the row, the
+late worker's result is dropped here and the new claim reconciles with the platform.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from content.models import PostTarget
+from content.pipeline.backoff import next_attempt
+from content.pipeline.dispatcher import parse_lease
+from content.pipeline.notify import notify_target_problem
+from content.services.transitions import target_transition
+from content.workflows import TargetState
+
+log = logging.getLogger(__name__)
+
+MAX_ERROR = 1000
+# Codes after which the platform must be asked before the next publish call.
+UNCERTAIN = frozenset({"uncertain", "lease_expired", "crash"})
+
+
+def settle(target: PostTarget, lease: str, to: str, *, reason: str = "",
+           audit: bool = True, **fields) -> bool:
+    """Move a publishing target to `to` if we still hold its lease. False: lease lost."""
+    with transaction.atomic():
+        held = (PostTarget.objects.select_for_update()
+                .filter(pk=target.pk, status=TargetState.PUBLISHING,
+                        lease_expires_at=parse_lease(lease)).exists())
+        if not held:
+            log.info("target %s: lease lost, result of this run dropped", target.pk)
+            return False
+        if "last_error" in fields:
+            fields["last_error"] = fields["last_error"][:MAX_ERROR]
+        target_transition(target, to, expected=TargetState.PUBLISHING, reason=reason,
+                          audit=audit, **fields)
+    return True
+
+
+def published(target: PostTarget, lease: str, *, remote_id: str, url: str,
+              at: dt.datetime | None) -> bool:
+    return settle(target, lease, TargetState.PUBLISHED, reason="published",
+                  remote_id=remote_id[:255], remote_url=url[:1000],
+                  published_at=at or timezone.now(), lease_expires_at=None,
+                  last_error="", last_error_code="", next_attempt_at=None)
+
+
+def retry_later(target: PostTarget, lease: str, *, code: str, message: str,
+                retry_after: float | None = None, when: dt.datetime | None = None,
+                count_attempt: bool = True) -> str:
+    """Back to scheduled with the next try pushed out, or failed when out of attempts."""
+    if count_attempt and target.attempts >= settings.PUBLISH_MAX_ATTEMPTS:
+        fail(target, lease, code=code, message=message)
+        return TargetState.FAILED
+    when = when or next_attempt(timezone.now(), target.attempts, retry_after=retry_after)
+    extra = {} if count_attempt else {"attempts": F("attempts") - 1}
+    settle(target, lease, TargetState.SCHEDULED, reason=code, audit=False,
+           next_attempt_at=when, lease_expires_at=None, last_error=message,
+           last_error_code=code, **extra)
+    return TargetState.SCHEDULED
+
+
+def fail(target: PostTarget, lease: str, *, code: str, message: str) -> str:
+    if settle(target, lease, TargetState.FAILED, reason=message[:200], lease_expires_at=None,
+              next_attempt_at=None, last_error=message, last_error_code=code):
+        notify_target_problem(target=target, state=TargetState.FAILED, reason=message)
+    return TargetState.FAILED
+
+
+def pause(target: PostTarget, lease: str, *, code: str, message: str) -> str:
+    if settle(target, lease, TargetState.PAUSED, reason=message[:200], lease_expires_at=None,
+              next_attempt_at=None, last_error=message, last_error_code=code):
+        notify_target_problem(target=target, state=TargetState.PAUSED, reason=message)
+    return TargetState.PAUSED
+
+
+def unconfirmed(target: PostTarget, lease: str, *, message: str) -> str:
+    if settle(target, lease, TargetState.UNCONFIRMED, reason=message[:200],
+              lease_expires_at=None, next_attempt_at=None, last_error=message,
+              last_error_code="unconfirmed"):
+        notify_target_problem(target=target, state=TargetState.UNCONFIRMED, reason=message)
+    return TargetState.UNCONFIRMED
