@@ -2,4 +2,10 @@ from django.urls import path
 
 from analytics import views
 
-urlpatterns = [path("", views.dashboard, name="analytics")]
+urlpatterns = [
+    path("", views.dashboard, name="analytics"),
+    path("export/<slug:table>.csv", views.export_csv, name="analytics_csv"),
+    path("report.pdf", views.report_pdf, name="analytics_pdf"),
+    path("posts/<int:pk>/", views.target_history, name="analytics_target"),
+    path("settings/", views.analytics_settings_view, name="analytics_settings"),
+]

@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -166,6 +167,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "publish-watchdog": {"task": "pipeline.watchdog", "schedule": 30.0},
     # Recurring posts: plan every series 8 weeks ahead (idempotent, anchored to the rule).
     "calendar-recurrences": {"task": "calendar.materialise_recurrences", "schedule": 900.0},
+    # Analytics: account metrics daily, post metrics at 1 h … 30 d (analytics/services).
+    "analytics-collect": {"task": "analytics.enqueue_due", "schedule": 300.0},
+    "analytics-monthly-report": {"task": "analytics.send_monthly_reports",
+                                 "schedule": crontab(minute=0, hour=6, day_of_month=1)},
 }
 CELERY_IMPORTS = ("content.tasks_pipeline", "content.tasks_calendar")
 

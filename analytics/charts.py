@@ -1,0 +1,61 @@
+"""The numbers behind each chart, as plain JSON for static/js/analytics.js (json_script)."""
+
+from __future__ import annotations
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+WEEKDAYS = (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))
+
+
+def with_table(chart: dict, first_column: str) -> dict:
+    """The same numbers as a table (rows = x labels, one column per series) for people
+    who cannot see the chart; rendered under each chart, never drawn from the canvas."""
+    chart["table"] = {
+        "head": [first_column, *[ds["label"] for ds in chart["datasets"]]],
+        "rows": [[label, *[ds["data"][i] for ds in chart["datasets"]]]
+                 for i, label in enumerate(chart["labels"])],
+    }
+    return chart
+
+
+def charts_payload(data: dict) -> dict:
+    charts = _charts(data)
+    for key, first in (("followers", _("Date")), ("posts", _("Date")), ("inbox", _("Date")),
+                       ("labels", _("Label"))):
+        with_table(charts[key], first)
+    return charts
+
+
+def _charts(data: dict) -> dict:
+    scope = data["scope"]
+    dates = scope.period.dates()
+    labels = [formats.date_format(d, "SHORT_DATE_FORMAT") for d in dates]
+    names = {a.pk: a.name for a in scope.accounts}
+    followers = data["followers"]
+    return {
+        "followers": {
+            "type": "line",
+            "labels": labels,
+            "datasets": [{"label": names.get(aid, str(aid)), "data": values}
+                         for aid, values in followers["series"].items()],
+        },
+        "posts": {
+            "type": "bar",
+            "labels": labels,
+            "datasets": [{"label": _("Posts published"),
+                          "data": [data["posts_per_day"].get(d, 0) for d in dates]}],
+        },
+        "inbox": {
+            "type": "bar",
+            "labels": labels,
+            "datasets": [{"label": _("Inbox items"),
+                          "data": [data["inbox"]["per_day"].get(d, 0) for d in dates]}],
+        },
+        "labels": {
+            "type": "bar",
+            "labels": [row["label"] or _("No label") for row in data["labels"]],
+            "datasets": [{"label": _("Engagements"),
+                          "data": [row["engagements"] for row in data["labels"]]}],
+        },
+    }

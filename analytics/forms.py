@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.providers.registry import provider_choices
+from analytics.models import AnalyticsSettings
+from analytics.selectors.period import DEFAULT_PRESET, MAX_DAYS, PRESETS, Period, period_for
+
+
+class AccountChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.handle})"
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's query string: range, accounts, platform. Invalid input → defaults."""
+
+    range = forms.ChoiceField(label=_("Period"), choices=PRESETS, required=False)
+    start = forms.DateField(label=_("From"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False,
+                          widget=forms.DateInput(attrs={"type": "date"}))
+    accounts = AccountChoiceField(label=_("Accounts"), queryset=None, required=False,
+                                  widget=forms.CheckboxSelectMultiple)
+    platform = forms.ChoiceField(label=_("Platform"), required=False)
+
+    def __init__(self, data, *, accounts_qs, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["accounts"].queryset = accounts_qs
+        present = {a.provider for a in accounts_qs}
+        names = dict(provider_choices())
+        self.fields["platform"].choices = [("", _("All platforms"))] + [
+            (key, names.get(key, key)) for key in sorted(present)]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("range") == "custom":
+            start, end = data.get("start"), data.get("end")
+            if not start or not end:
+                raise forms.ValidationError(_("Choose both dates for a custom period."))
+            if end < start:
+                raise forms.ValidationError(_("The end date is before the start date."))
+            if (end - start).days + 1 > MAX_DAYS:
+                raise forms.ValidationError(
+                    _("A period can be at most %(days)s days long."), params={"days": MAX_DAYS})
+        return data
+
+    def period(self, tz: ZoneInfo) -> Period:
+        data = self.cleaned_data if self.is_valid() else {}
+        return period_for(data.get("range") or DEFAULT_PRESET, tz,
+                          first=data.get("start"), last=data.get("end"))
+
+    def selected_accounts(self, visible: list) -> list:
+        data = self.cleaned_data if self.is_valid() else {}
+        chosen = list(data.get("accounts") or visible)
+        if data.get("platform"):
+            chosen = [a for a in chosen if a.provider == data["platform"]]
+        return chosen
+
+
+class AnalyticsSettingsForm(forms.ModelForm):
+    class Meta:
+        model = AnalyticsSettings
+        fields = ["utm_enabled", "monthly_report"]

@@ -1,0 +1,81 @@
+"""Read-side rollup and collection schedule, maintained when snapshots are ingested."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import ConnectedAccount, Organization
+from accounts.models.tenant import TenantQuerySet
+
+BUCKETS_HOURS = (1, 6, 24, 72, 168, 720)  # ≈1 h, 6 h, 24 h, 3 d, 7 d, 30 d after publishing
+
+
+class TargetMetrics(models.Model):
+    """One row per published target: its latest measured values and when to measure next.
+
+    The dashboard aggregates these rows (one per post and account) instead of scanning the
+    snapshot table, so a 90-day view reads a few thousand rows however many snapshots exist.
+    Columns mirror PostMetricSnapshot; NULL still means "not reported by the platform".
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey(ConnectedAccount, on_delete=models.CASCADE, related_name="+")
+    target = models.OneToOneField("content.PostTarget", on_delete=models.CASCADE,
+                                  related_name="metrics")
+    post = models.ForeignKey("content.Post", on_delete=models.CASCADE, related_name="+")
+    provider = models.CharField(max_length=32)
+    published_at = models.DateTimeField()
+    # Collection schedule: the next age bucket to capture and when; NULL when done.
+    next_bucket = models.PositiveSmallIntegerField(null=True, blank=True)
+    next_due_at = models.DateTimeField(null=True, blank=True)
+    unsupported = models.BooleanField(default=False)  # the platform offers no post metrics
+    fetched_at = models.DateTimeField(null=True, blank=True)  # of the latest values
+    snapshots = models.PositiveIntegerField(default=0)
+    impressions = models.BigIntegerField(null=True, blank=True)
+    reach = models.BigIntegerField(null=True, blank=True)
+    likes = models.BigIntegerField(null=True, blank=True)
+    reposts = models.BigIntegerField(null=True, blank=True)
+    replies = models.BigIntegerField(null=True, blank=True)
+    clicks = models.BigIntegerField(null=True, blank=True)
+    saves = models.BigIntegerField(null=True, blank=True)
+    quotes = models.BigIntegerField(null=True, blank=True)
+    bookmarks = models.BigIntegerField(null=True, blank=True)
+    # Sum of the measured engagement metrics (NULL when none was measured): sorts top posts.
+    engagements = models.BigIntegerField(null=True, blank=True)
+    sources = models.JSONField(default=dict, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("post metrics (latest)")
+        verbose_name_plural = _("post metrics (latest)")
+        indexes = [
+            # Every dashboard widget: an organisation's posts published in a range.
+            models.Index(fields=["organization", "published_at"], name="target_metrics_org_time"),
+            # The collector: rows due for their next capture (partial: finished rows drop out).
+            models.Index(fields=["next_due_at"], name="target_metrics_due",
+                         condition=models.Q(next_due_at__isnull=False)),
+        ]
+
+    def __str__(self) -> str:
+        return f"metrics of target {self.target_id}"
+
+
+class MetricsSchedule(models.Model):
+    """Per account: when account metrics are due next, and a platform's rate-limit pause."""
+
+    account = models.OneToOneField(ConnectedAccount, on_delete=models.CASCADE,
+                                   related_name="metrics_schedule")
+    account_due_at = models.DateTimeField(null=True, blank=True)
+    # RateLimited(retry_after): no metrics calls for this account before this time.
+    blocked_until = models.DateTimeField(null=True, blank=True)
+    account_metrics_unsupported = models.BooleanField(default=False)
+    # A collection run holds the account until then, so two runs never capture twice.
+    leased_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("metrics schedule")
+        verbose_name_plural = _("metrics schedules")
+
+    def __str__(self) -> str:
+        return f"metrics schedule of {self.account_id}"

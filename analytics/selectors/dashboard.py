@@ -1,0 +1,79 @@
+"""Everything the dashboard (and the PDF report) shows, in a constant number of queries."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from analytics.models import POST_METRIC_NAMES
+from analytics.selectors import audience, inbox, posts, timing
+from analytics.selectors.scope import Scope
+
+DEFINITION = gettext_lazy(
+    "Engagements are likes, reposts, replies, quotes, saves, bookmarks and link clicks, as "
+    "far as each platform reports them, for the posts published in the period (their latest "
+    "counts). Engagement rate = engagements ÷ impressions, over the posts whose platform "
+    "reports impressions.")
+
+
+def delta(current, previous) -> dict | None:
+    """Change against the previous period; None when either side was not measured."""
+    if current is None or previous is None:
+        return None
+    diff = current - previous
+    pct = round(100 * diff / previous, 1) if previous else None
+    return {"diff": round(diff, 2), "pct": pct, "up": diff > 0, "down": diff < 0}
+
+
+def dashboard_data(scope: Scope) -> dict:
+    previous = scope.period.previous()
+    now_totals = posts.totals(scope, scope.period)
+    before = posts.totals(scope, previous)
+    followers = audience.follower_series(scope)
+    rows = posts.post_rows(scope)
+    inbox_data = inbox.inbox_stats(scope)
+    kpis = [
+        _kpi("followers", _("Follower growth"), followers["growth"], followers["previous_growth"]),
+        _kpi("posts", _("Posts published"), now_totals["posts"], before["posts"]),
+        _kpi("impressions", _("Impressions"), now_totals["impressions"], before["impressions"]),
+        _kpi("engagements", _("Engagements"), now_totals["engagements"], before["engagements"]),
+        _kpi("engagement_rate", _("Engagement rate"), now_totals["engagement_rate"],
+             before["engagement_rate"], suffix="%"),
+        _kpi("clicks", _("Link clicks"), now_totals["clicks"], before["clicks"]),
+        _kpi("inbox", _("Inbox items"), inbox_data["volume"], inbox_data["previous_volume"]),
+    ]
+    return {
+        "scope": scope,
+        "previous": previous,
+        "totals": now_totals,
+        "previous_totals": before,
+        "kpis": kpis,
+        "metric_totals": [(m, now_totals[m], before[m]) for m in POST_METRIC_NAMES],
+        "followers": followers,
+        "posts_per_day": posts.posts_per_day(scope),
+        "post_rows": rows,
+        "top": [r for r in rows if r.engagements is not None][: posts.TOP],
+        "bottom": posts.post_rows(scope, limit=posts.TOP, order="worst"),
+        "labels": posts.label_rows(scope),
+        "heatmap": timing.heatmap(scope),
+        "inbox": inbox_data,
+        "provenance": provenance(rows),
+    }
+
+
+def _kpi(key, label, value, previous, suffix="") -> dict:
+    return {"key": key, "label": label, "value": value, "previous": previous,
+            "delta": delta(value, previous), "suffix": suffix}
+
+
+def provenance(rows) -> list[dict]:
+    """Which platform fields the figures come from, and the latest fetch per platform."""
+    seen: dict[str, dict] = {}
+    for row in rows:
+        entry = seen.setdefault(row.provider, {"provider": row.provider, "fields": {},
+                                               "fetched_at": None})
+        for metric, src in (row.sources or {}).items():
+            entry["fields"][metric] = src.get("field", "") if isinstance(src, dict) else src
+        if row.fetched_at and (entry["fetched_at"] is None or row.fetched_at > entry["fetched_at"]):
+            entry["fetched_at"] = row.fetched_at
+    return sorted(seen.values(), key=lambda e: e["provider"])

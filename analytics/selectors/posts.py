@@ -1,0 +1,81 @@
+"""Post results: totals for a period, the post table, top and bottom posts, per label."""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.functions import TruncDate
+
+from analytics.models import POST_METRIC_NAMES, TargetMetrics
+from analytics.selectors.period import Period
+from analytics.selectors.scope import Scope
+
+TABLE_LIMIT = 100  # rows on the page; the CSV export has all of them
+TOP = 5
+
+
+def _published(scope: Scope, period: Period):
+    return (TargetMetrics.objects.for_org(scope.organization)
+            .filter(account_id__in=scope.account_ids,
+                    published_at__gte=period.start, published_at__lt=period.end))
+
+
+def rate(engagements: int | None, impressions: int | None) -> float | None:
+    """Engagement rate in percent; None when no impressions were measured."""
+    if engagements is None or not impressions:
+        return None
+    return round(100 * engagements / impressions, 2)
+
+
+def totals(scope: Scope, period: Period) -> dict:
+    """Sums over the posts published in `period`; a metric no post reported is None."""
+    measured_reach = Q(impressions__isnull=False, impressions__gt=0)
+    # Aliases must not shadow the model's field names, hence the "t_" prefix.
+    raw = _published(scope, period).aggregate(
+        t_posts=Count("id"),
+        t_measured=Count("id", filter=Q(fetched_at__isnull=False)),
+        t_engagements=Sum("engagements"),
+        t_rate_engagements=Sum("engagements", filter=measured_reach),
+        t_rate_impressions=Sum("impressions", filter=measured_reach),
+        t_last_fetched=Max("fetched_at"),
+        **{f"t_{name}": Sum(name) for name in POST_METRIC_NAMES},
+    )
+    agg = {key[2:]: value for key, value in raw.items()}
+    agg["engagement_rate"] = rate(agg.pop("rate_engagements"), agg.pop("rate_impressions"))
+    return agg
+
+
+def posts_per_day(scope: Scope) -> dict:
+    rows = (_published(scope, scope.period)
+            .annotate(day=TruncDate("published_at", tzinfo=scope.tz))
+            .values("day").annotate(n=Count("id")).order_by("day"))
+    return {r["day"]: r["n"] for r in rows}
+
+
+def post_rows(scope: Scope, *, limit: int | None = TABLE_LIMIT, order: str = "best"):
+    """Published targets with their latest values, best (or worst) engagement first."""
+    qs = (_published(scope, scope.period)
+          .select_related("account", "target", "post"))
+    if order == "worst":
+        qs = qs.filter(engagements__isnull=False).order_by(F("engagements").asc(), "published_at")
+    else:
+        qs = qs.order_by(F("engagements").desc(nulls_last=True), "-published_at")
+    return list(qs[:limit] if limit else qs.iterator(chunk_size=2000))
+
+
+def label_rows(scope: Scope) -> list[dict]:
+    """Results per label/campaign (a post with two labels counts for both)."""
+    measured_reach = Q(impressions__isnull=False, impressions__gt=0)
+    rows = (_published(scope, scope.period)
+            .values(label=F("post__labels__name"))
+            .annotate(t_posts=Count("id"), t_impressions=Sum("impressions"),
+                      t_engagements=Sum("engagements"), t_clicks=Sum("clicks"),
+                      rate_e=Sum("engagements", filter=measured_reach),
+                      rate_i=Sum("impressions", filter=measured_reach))
+            .order_by(F("t_engagements").desc(nulls_last=True), "label"))
+    result = []
+    for row in rows:
+        result.append({"label": row["label"], "posts": row["t_posts"],
+                       "impressions": row["t_impressions"], "engagements": row["t_engagements"],
+                       "clicks": row["t_clicks"],
+                       "engagement_rate": rate(row["rate_e"], row["rate_i"])})
+    return result

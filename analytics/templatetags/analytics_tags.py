@@ -1,0 +1,29 @@
+from django import template
+from django.utils import formats
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def metric(value, suffix=""):
+    """A figure, or “not available” when the platform did not report it (never 0)."""
+    if value is None:
+        return format_html('<span class="metric-na">{}</span>', _("not available"))
+    return f"{formats.number_format(value, force_grouping=True)}{suffix}"
+
+
+@register.inclusion_tag("analytics/_delta.html")
+def delta(d, suffix=""):
+    return {"d": d, "suffix": suffix}
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def get_attr(obj, name):
+    return getattr(obj, name, None)

@@ -1,0 +1,51 @@
+"""Link tracking: UTM parameters on the links of a post, when the organisation turns it on.
+
+Called by the publishing worker right before a post goes out, and by the composer preview,
+so people see the links as they will be published:
+
+    apply_utm(text, organization=org, provider_key="mastodon", campaign="Spring sale")
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+# http(s) URLs in running text; trailing punctuation belongs to the sentence, not the link.
+URL_RE = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+TRAILING = ".,;:!?)]}»”’"
+
+
+def add_utm(url: str, *, source: str, medium: str = "social", campaign: str = "") -> str:
+    """The URL with utm_* added; parameters the author already set are kept as they are."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    present = {k.lower() for k, _v in query}
+    wanted = [("utm_source", source), ("utm_medium", medium)]
+    if campaign:
+        wanted.append(("utm_campaign", campaign))
+    query += [(k, v) for k, v in wanted if k not in present and v]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def apply_utm(text: str, *, organization, provider_key: str, campaign: str = "") -> str:
+    """`text` with UTM parameters on every link, or unchanged when tracking is off."""
+    from analytics.services.settings import analytics_settings_for
+
+    if not text or not analytics_settings_for(organization).utm_enabled:
+        return text
+    return utm_text(text, source=provider_key, campaign=campaign)
+
+
+def utm_text(text: str, *, source: str, campaign: str = "") -> str:
+    def replace(match: re.Match) -> str:
+        url = match.group(0)
+        tail = ""
+        while url and url[-1] in TRAILING:
+            tail = url[-1] + tail
+            url = url[:-1]
+        if not urlsplit(url).netloc:
+            return match.group(0)
+        return add_utm(url, source=source, campaign=campaign) + tail
+
+    return URL_RE.sub(replace, text)

@@ -1,0 +1,39 @@
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from analytics.charts import WEEKDAYS, charts_payload
+from analytics.models import POST_METRIC_NAMES, PostMetricSnapshot, TargetMetrics
+from analytics.selectors.dashboard import DEFINITION, dashboard_data
+from analytics.services.settings import analytics_settings_for
+from analytics.views.helpers import scope_from_request
+from socialmgr.tenancy import org_view
+
+
+@org_view("analytics.view")
+@require_GET
+def dashboard(request):
+    form, scope, visible = scope_from_request(request)
+    context = {"form": form, "visible_accounts": visible, "has_accounts": bool(visible),
+               "query": request.GET.urlencode(),
+               "settings": analytics_settings_for(request.organization),
+               "DEFINITION": DEFINITION, "metric_names": POST_METRIC_NAMES,
+               "hours": range(24), "weekdays": dict(enumerate(WEEKDAYS, start=1))}
+    if scope.accounts:
+        data = dashboard_data(scope)
+        context.update(data=data, charts=charts_payload(data))
+    return render(request, "analytics/dashboard.html", context)
+
+
+@org_view("analytics.view")
+@require_GET
+def target_history(request, pk: int):
+    """Every snapshot of one post on one account: the provenance of its figures."""
+    _form, _scope, visible = scope_from_request(request)
+    row = get_object_or_404(
+        TargetMetrics.objects.for_org(request.organization)
+        .select_related("account", "post", "target"),
+        target_id=pk, account_id__in=[a.pk for a in visible])
+    snapshots = (PostMetricSnapshot.objects.for_org(request.organization)
+                 .filter(target_id=pk).order_by("fetched_at"))
+    return render(request, "analytics/target.html", {"row": row, "snapshots": snapshots,
+                                                     "metric_names": POST_METRIC_NAMES})
