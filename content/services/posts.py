@@ -93,7 +93,11 @@ def _write(post: Post, data: PostData, accounts, media, labels) -> None:
     post.link_url = data.link_url
     post.scheduled_at = data.scheduled_at
     post.timezone = data.timezone or post.timezone or post.organization.timezone
-    post.save()
+    if post.pk is None:
+        post.save()
+    else:  # never the status: only the transition services write it
+        post.save(update_fields=["text", "title", "notes", "link_url", "scheduled_at",
+                                 "timezone", "version", "updated_at"])
     post.labels.set(labels)
     _sync_targets(post, accounts, media, post.status == PostState.SCHEDULED)
     for account in accounts:
