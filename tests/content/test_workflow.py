@@ -182,7 +182,8 @@ def test_request_changes_needs_a_comment_and_tells_the_author(make_post, member_
     assert post.approval_round == 2
 
 
-def test_submit_notifies_approvers_in_app_and_by_email(make_post, member_of, django_capture_on_commit_callbacks):
+def test_submit_notifies_approvers_in_app_and_by_email(make_post, member_of,
+                                                     django_capture_on_commit_callbacks):
     editor = member_of("editor")
     approver = member_of("approver")
     post = make_post(author=editor)
