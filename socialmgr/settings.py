@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "content",
     "inbox",
     "analytics",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "socialmgr.api",
 ]
 
 MIDDLEWARE = [
@@ -323,3 +327,42 @@ META_WEBHOOK_VERIFY_TOKEN = env_str("META_WEBHOOK_VERIFY_TOKEN", "")
 # Seconds between Instagram container status checks, and how many checks before giving up.
 INSTAGRAM_POLL_INTERVAL = env_int("INSTAGRAM_POLL_INTERVAL", 3)
 INSTAGRAM_POLL_ATTEMPTS = env_int("INSTAGRAM_POLL_ATTEMPTS", 20)
+
+# --- Public API (socialmgr/api) ----------------------------------------------------------
+# Requests per API token (DRF rate syntax: "<n>/<second|minute|hour|day>"), counted in the cache.
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/minute")
+# Outgoing webhooks: attempts per delivery before it is marked failed (exponential backoff).
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["socialmgr.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["socialmgr.api.permissions.HasOrgPermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["socialmgr.api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "socialmgr.api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "socialmgr.api.exceptions.api_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "socialmgr API",
+    "DESCRIPTION": (
+        "Organisation-scoped REST API. Authenticate with `Authorization: Bearer smt_…` "
+        "(tokens are created by admins under Settings → API tokens; a token acts as its "
+        "creator, capped at its role). Errors always look like "
+        '`{"detail": "…", "code": "…"}`; invalid input (400) adds '
+        '`"errors": {"field": [{"code": "…", "message": "…"}]}`. '
+        "Lists are cursor-paginated: follow `next`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {},
+}

@@ -35,6 +35,8 @@ urlpatterns = [
     path("preferences/", public.preferences_view, name="preferences"),
     path("preferences/language/", public.set_language_view, name="set_language"),
     path("o/<slug:org_slug>/", include(org_patterns)),
+    # Public REST API; token-authenticated and scoped to the token's organisation.
+    path("api/v1/", include("socialmgr.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

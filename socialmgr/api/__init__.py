@@ -1,0 +1,1 @@
+"""Public REST API (/api/v1/), API tokens and outgoing webhooks."""

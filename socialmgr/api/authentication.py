@@ -1,0 +1,41 @@
+"""`Authorization: Bearer smt_…` — the only way into /api/v1/."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+
+from socialmgr.api.services.tokens import Principal, api_token_authenticate
+
+
+class BearerTokenAuthentication(BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None  # no credentials: NotAuthenticated (401) from the permission check
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(
+                _("Invalid Authorization header: expected “Bearer <token>”."))
+        try:
+            plain = header[1].decode()
+        except UnicodeError:
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+        principal = api_token_authenticate(plain)
+        if principal is None:
+            raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
+        user = principal.membership.user
+        # The content services look the actor's membership up once per organisation and
+        # cache it on the user; seeding that cache with the capped membership makes every
+        # service apply the token's role, exactly as it applies a person's role in the UI.
+        user._content_memberships = {principal.token.organization_id: principal.membership}
+        return user, principal
+
+    def authenticate_header(self, request) -> str:
+        return f'{self.keyword} realm="api"'
+
+
+def principal_of(request) -> Principal:
+    return request.auth
