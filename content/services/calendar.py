@@ -136,6 +136,7 @@ def post_reschedule(*, post: Post, actor, scheduled_at: dt.datetime, now=None) -
         raise ServiceError(_("Posts cannot be moved into the past."), code="past")
     with transaction.atomic():
         locked = Post.objects.select_for_update().select_related("organization").get(pk=post.pk)
+        organization = locked.organization  # fresh: the approval setting as it is now
         if not may_move(membership, locked.status, organization.approval_required):
             if locked.status not in MOVABLE:
                 raise ServiceError(_("This post can no longer be moved."), code="state")
