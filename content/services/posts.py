@@ -156,6 +156,9 @@ def _after_edit(post: Post, actor, content_changed: bool) -> None:
         post_transition(post, PostState.PENDING, actor=actor,
                         reason="content changed after approval",
                         approved_content_hash="", approval_round=post.approval_round + 1)
+    elif post.status == PostState.PENDING and content_changed:
+        # Step approvals given so far were for other content: the review starts over.
+        Post.objects.filter(pk=post.pk).update(approval_round=F("approval_round") + 1)
     elif post.status == PostState.SCHEDULED:
         for target in post.targets.filter(status=TargetState.SCHEDULED):
             PostTarget.objects.filter(pk=target.pk, status=TargetState.SCHEDULED).update(

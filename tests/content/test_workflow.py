@@ -225,3 +225,25 @@ def test_unschedule_returns_targets_to_pending(make_post, member_of, future):
     post.refresh_from_db()
     assert post.status == "draft"
     assert set(post.targets.values_list("status", flat=True)) == {"pending"}
+
+
+def test_editing_during_review_restarts_the_steps(org, make_post, member_of):
+    from content.services.posts import PostData, post_update
+
+    org.approval_required = True
+    org.save()
+    legal_person = member_of("editor")
+    legal = ApprovalStep.objects.create(organization=org, order=1, name="Legal")
+    legal.members.add(legal_person)
+    ApprovalStep.objects.create(organization=org, order=2, name="Lead", role="approver")
+    editor = member_of("editor")
+    post = make_post(author=editor)
+    post_submit(post=post, actor=editor)
+    post_approve(post=post, actor=legal_person)
+    post.refresh_from_db()
+    accounts = list(post.targets.values_list("account_id", flat=True))
+    post_update(post=post, actor=editor, data=PostData(text="Changed", account_ids=accounts),
+                expected_version=post.version)
+    post.refresh_from_db()
+    with pytest.raises(ServiceError):  # legal must look again before the lead
+        post_approve(post=post, actor=member_of("approver"))
