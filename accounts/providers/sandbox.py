@@ -277,6 +277,16 @@ class SandboxProvider(Provider):
             text = f"@{author} {text}"
         return self._post_status(account, text, reply_to=entry_remote_id, key=idempotency_key)
 
+    def search(self, account, query: str, cursor: str = "") -> InboxPage:
+        """Listening: "#tag" reads the hashtag timeline; any other words search all public
+        posts (the sandbox indexes everything, unlike most Mastodon servers)."""
+        from accounts.providers.mastodon.search import search_statuses
+
+        return search_statuses(
+            lambda method, url, **kw: self.client.request(
+                method, url, token=account.get_access_token(), **kw),
+            self.base_url(), query, cursor, bare_word_is_tag=False)
+
     # --- analytics ----------------------------------------------------------------------
     def fetch_account_metrics(self, account) -> AccountMetrics:
         data = self._call(account, "GET", "/api/v1/accounts/verify_credentials")

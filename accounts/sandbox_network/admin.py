@@ -136,6 +136,23 @@ class Admin:
                                 author=str(data.get("author") or ""), in_reply_to_id=reply_to)
             return json_response(render.notification_json(self.state, note, req.base_url))
 
+    def public_post(self, req: Request) -> Response:
+        """Someone posts publicly: {"text", "author": "name@domain", "ago_s": 0} → the status."""
+        from accounts.sandbox_network import listening
+
+        data = req.json()
+        text = str(data.get("text") or "").strip()
+        if not text:
+            raise HttpError(400, "text: required")
+        try:
+            ago = max(0.0, float(data.get("ago_s") or 0))
+        except (TypeError, ValueError):
+            raise HttpError(400, "ago_s: a number of seconds") from None
+        with self.state.lock:
+            status = listening.public_post(self.state, author=str(data.get("author") or ""),
+                                           text=text, ago_s=ago)
+            return json_response(render.status_json(self.state, status, req.base_url))
+
     def save(self, req: Request) -> Response:
         self.state.save()
         return json_response({"saved": bool(self.state.path)})

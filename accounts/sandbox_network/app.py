@@ -12,7 +12,7 @@ import threading
 import time
 from functools import partial
 
-from accounts.sandbox_network import api, oauth, world
+from accounts.sandbox_network import api, listening, oauth, world
 from accounts.sandbox_network.admin import Admin
 from accounts.sandbox_network.knobs import Fault, FaultPlan, Knobs
 from accounts.sandbox_network.state import State
@@ -68,6 +68,8 @@ class SandboxApp:
             ("GET", "/api/v1/statuses/:id/context", partial(api.status_context, s), True),
             ("DELETE", "/api/v1/statuses/:id", partial(api.delete_status, s), True),
             ("GET", "/api/v1/notifications", partial(api.notifications, s), True),
+            ("GET", "/api/v1/timelines/tag/:hashtag", partial(listening.tag_timeline, s), False),
+            ("GET", "/api/v2/search", partial(listening.search, s), True),
         ]
         for method, path, handler, auth in api_routes:
             r.add(method, path, handler, kind="api", auth=auth)
@@ -89,6 +91,7 @@ class SandboxApp:
             ("POST", "/_sandbox/accounts", admin.create_account),
             ("POST", "/_sandbox/expire_tokens", admin.expire_tokens),
             ("POST", "/_sandbox/inject", admin.inject), ("POST", "/_sandbox/save", admin.save),
+            ("POST", "/_sandbox/public", admin.public_post),
         ]:
             r.add(method, path, handler, kind="admin")
         return r

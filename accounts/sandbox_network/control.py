@@ -80,6 +80,10 @@ class SandboxControl:
                                               "author": author,
                                               "in_reply_to_id": in_reply_to_id or None})
 
+    def public_post(self, text: str, *, author: str = "", ago_s: float = 0.0) -> dict:
+        """Someone on the network posts publicly (listening finds it by hashtag or words)."""
+        return self._admin("POST", "public", {"text": text, "author": author, "ago_s": ago_s})
+
     def statuses(self, account_id: str, token: str, *, limit: int = 40) -> list[dict]:
         response = self.session.get(f"{self.url}/api/v1/accounts/{account_id}/statuses",
                                     params={"limit": limit}, timeout=self.timeout,

@@ -47,6 +47,9 @@ class Knobs:
     clock_offset_s: float = 0.0  # fast-forward the pretend clock (activity, metrics, expiry)
     activity_per_hour: float = 6.0  # comments, mentions, likes … per account
     backfill_hours: float = 0.0  # activity generated before an account was created
+    # Public posts by people on the network with hashtags and brand names (listening, trends).
+    public_per_hour: float = 6.0
+    public_backfill_days: float = 30.0
     max_characters: int = 500
     characters_reserved_per_url: int = 23
     max_media_attachments: int = 4

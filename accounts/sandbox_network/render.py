@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from accounts.sandbox_network import activity
+from accounts.sandbox_network import activity, chatter
 from accounts.sandbox_network.state import State
 
 URL_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/?#[]@!$&'()*+,;=%"
@@ -114,7 +114,8 @@ def status_json(state: State, status: dict, base_url: str) -> dict:
         "media_attachments": [media_json(world["media"][m], base_url)
                               for m in status.get("media_ids", []) if m in world["media"]],
         "mentions": [],
-        "tags": [],
+        "tags": [{"name": t, "url": f"{base_url}/tags/{t}"}
+                 for t in dict.fromkeys(chatter.tags_in(status["text"]))],
         "emojis": [],
         "card": None,
         "poll": None,

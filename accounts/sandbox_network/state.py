@@ -34,6 +34,8 @@ def empty_world() -> dict:
         "notifications": {},  # account id -> [notification, …] ordered by id
         "idempotency": {},  # "account_id:key" -> status id
         "activity_until": {},  # account id -> clock time up to which activity was generated
+        "public_until": None,  # clock time up to which public chatter was generated
+        "public_origin": None,  # when chatter was first generated (tag trends are anchored)
     }
 
 

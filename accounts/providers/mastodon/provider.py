@@ -251,6 +251,15 @@ class MastodonProvider(Provider):
             account, text, reply_to=entry_remote_id, idempotency_key=idempotency_key,
             visibility=visibility if visibility in ("unlisted", "private", "direct") else "")
 
+    def search(self, account, query: str, cursor: str = "") -> InboxPage:
+        """Listening: a hashtag timeline ("#tag" or one word), else status search."""
+        from accounts.providers.mastodon.search import search_statuses
+
+        return search_statuses(
+            lambda method, url, **kw: self.client.request(
+                method, url, token=account.get_access_token(), **kw),
+            self._base(account), query, cursor, bare_word_is_tag=True)
+
     # --- analytics ----------------------------------------------------------------------
     def fetch_account_metrics(self, account) -> AccountMetrics:
         data = self._call(account, "GET", "/api/v1/accounts/verify_credentials")
