@@ -135,8 +135,9 @@ class PostViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet):
                      value={"comment": "Looks good.", "scheduled_at": None}))
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
+        post = self.get_object()  # 404 before any input check
         d = self._input(ApproveSerializer).validated_data
-        return self._fresh(post_approve(post=self.get_object(), actor=self.actor,
+        return self._fresh(post_approve(post=post, actor=self.actor,
                                         comment=d["comment"], scheduled_at=d["scheduled_at"]))
 
     @_action_doc("Request changes", "Sends the post back to its author with a comment.",
@@ -145,8 +146,9 @@ class PostViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet):
                      value={"comment": "Please add the price."}))
     @action(detail=True, methods=["post"], url_path="request-changes")
     def request_changes(self, request, pk=None):
+        post = self.get_object()  # 404 before any input check
         d = self._input(RequestChangesSerializer).validated_data
-        return self._fresh(post_request_changes(post=self.get_object(), actor=self.actor,
+        return self._fresh(post_request_changes(post=post, actor=self.actor,
                                                 comment=d["comment"]))
 
     @_action_doc("Schedule or publish now", "Schedules at `scheduled_at` (or the planned "
@@ -157,8 +159,9 @@ class PostViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet):
                      value={"scheduled_at": "2026-12-01T10:00:00+01:00"}))
     @action(detail=True, methods=["post"])
     def schedule(self, request, pk=None):
+        post = self.get_object()  # 404 before any input check
         d = self._input(ScheduleSerializer).validated_data
-        return self._fresh(post_schedule(post=self.get_object(), actor=self.actor,
+        return self._fresh(post_schedule(post=post, actor=self.actor,
                                          scheduled_at=d["scheduled_at"], now=d["now"]))
 
     @_action_doc("Unschedule", "Takes a scheduled post off the schedule.", request=None)
@@ -171,8 +174,9 @@ class PostViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet):
                      "Cancel", request_only=True, value={"reason": "Campaign postponed"}))
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
+        post = self.get_object()  # 404 before any input check
         d = self._input(CancelSerializer).validated_data
-        return self._fresh(post_cancel(post=self.get_object(), actor=self.actor,
+        return self._fresh(post_cancel(post=post, actor=self.actor,
                                        reason=d["reason"]))
 
 
