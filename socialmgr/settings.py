@@ -307,6 +307,14 @@ INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7)
 TOKEN_ENCRYPTION_KEYS = env_list("TOKEN_ENCRYPTION_KEYS", [])
 # Let the SSRF guard (accounts.providers.netguard) reach 127.0.0.1/::1: tests, local sandbox only.
 SSRF_ALLOW_LOOPBACK = env_bool("SSRF_ALLOW_LOOPBACK", False)
+# Bluesky / AT Protocol (accounts/providers/bluesky): where did:plc documents are read, and
+# an optional trusted XRPC service answering com.atproto.identity.resolveHandle, tried
+# before DNS TXT `_atproto.<handle>` and https://<handle>/.well-known/atproto-did.
+ATPROTO_PLC_URL = env_str("ATPROTO_PLC_URL", "https://plc.directory").rstrip("/")
+ATPROTO_HANDLE_RESOLVER_URL = env_str("ATPROTO_HANDLE_RESOLVER_URL", "").rstrip("/")
+# `atproto-proxy` for app.bsky.* reads (e.g. "did:web:api.bsky.app#bsky_appview");
+# empty: each PDS proxies to the AppView it is configured with.
+ATPROTO_APPVIEW_PROXY = env_str("ATPROTO_APPVIEW_PROXY", "")
 # The sandbox network (accounts/sandbox_network): `make run` starts it on this address.
 SANDBOX_URL = env_str("SANDBOX_URL", "http://127.0.0.1:8001").rstrip("/")
 # Publishing pipeline: how long a claimed target is leased (must exceed the longest
