@@ -268,7 +268,8 @@ SECURE_CSP = {
     "style-src": [CSP.SELF, CSP.NONCE],
     "img-src": [CSP.SELF, "data:", "blob:"],
     "connect-src": [CSP.SELF],
-    "font-src": [CSP.SELF],
+    # data: for the icon font FullCalendar's bundle embeds (prev/next arrows)
+    "font-src": [CSP.SELF, "data:"],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
     "base-uri": [CSP.NONE],
