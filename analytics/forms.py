@@ -5,9 +5,17 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.providers.registry import provider_choices
+from accounts.providers.registry import UnknownProvider, get_provider
 from analytics.models import AnalyticsSettings
 from analytics.selectors.period import DEFAULT_PRESET, MAX_DAYS, PRESETS, Period, period_for
+
+
+def platform_name(key: str) -> str:
+    """The platform's display name; only the platforms in use are imported."""
+    try:
+        return get_provider(key).name
+    except (UnknownProvider, ImportError):
+        return key.title()
 
 
 class AccountChoiceField(forms.ModelMultipleChoiceField):
@@ -31,9 +39,8 @@ class DashboardFilterForm(forms.Form):
         super().__init__(data, **kwargs)
         self.fields["accounts"].queryset = accounts_qs
         present = {a.provider for a in accounts_qs}
-        names = dict(provider_choices())
         self.fields["platform"].choices = [("", _("All platforms"))] + [
-            (key, names.get(key, key)) for key in sorted(present)]
+            (key, platform_name(key)) for key in sorted(present)]
 
     def clean(self):
         data = super().clean()

@@ -54,7 +54,7 @@ def posts_per_day(scope: Scope) -> dict:
 def post_rows(scope: Scope, *, limit: int | None = TABLE_LIMIT, order: str = "best"):
     """Published targets with their latest values, best (or worst) engagement first."""
     qs = (_published(scope, scope.period)
-          .select_related("account", "target", "post"))
+          .select_related("account", "target__post"))
     if order == "worst":
         qs = qs.filter(engagements__isnull=False).order_by(F("engagements").asc(), "published_at")
     else:

@@ -16,7 +16,8 @@ from content.models import Label, Post, PostTarget
 _ids = itertools.count(1)
 
 
-def published(account, at: dt.datetime, *, text: str = "A post", labels=(), remote_id=""):
+def published(account, at: dt.datetime, *, text: str = "A post", labels=(), remote_id="",
+              track: bool = True):
     """A post published to `account` at `at` (UTC), tracked by analytics."""
     org = account.organization
     post = Post.objects.create(organization=org, text=text, status="scheduled", scheduled_at=at)
@@ -26,6 +27,8 @@ def published(account, at: dt.datetime, *, text: str = "A post", labels=(), remo
     target = PostTarget.objects.create(post=post, account=account, status="published",
                                        remote_id=remote_id, published_at=at,
                                        remote_url=f"https://sandbox.example/@x/{remote_id}")
+    if not track:
+        return target
     bucket, due = first_bucket(at, timezone.now())
     TargetMetrics.objects.create(organization=org, account=account, target=target, post=post,
                                  provider=account.provider, published_at=at, next_bucket=bucket,
