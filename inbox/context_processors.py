@@ -1,4 +1,5 @@
-"""`nav_counts.inbox_open` for the shell's navigation: one cached count query per organisation."""
+"""`nav_counts.inbox_open` for the shell's navigation: one cached count query per organisation
+(and account scope: members restricted to some accounts count only theirs)."""
 
 from django.utils.functional import SimpleLazyObject
 
@@ -7,7 +8,14 @@ def nav_counts(request) -> dict:
     organization = getattr(request, "organization", None)
     if organization is None:
         return {}
-    from inbox.services.counts import open_count
+    membership = getattr(request, "membership", None)
+
+    def counts() -> dict:
+        from inbox.selectors import member_account_scope
+        from inbox.services.counts import open_count
+
+        scope = member_account_scope(membership) if membership is not None else None
+        return {"inbox_open": open_count(organization.pk, scope)}
 
     # Lazy: pages that never render the navigation (htmx fragments) never count.
-    return {"nav_counts": SimpleLazyObject(lambda: {"inbox_open": open_count(organization.pk)})}
+    return {"nav_counts": SimpleLazyObject(counts)}

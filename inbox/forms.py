@@ -21,9 +21,12 @@ def platform_name(key: str) -> str:
         return key.title()
 
 
-def platform_choices(organization) -> list[tuple[str, str]]:
+def platform_choices(organization, account_ids=None) -> list[tuple[str, str]]:
     """The platforms this organisation has accounts on (filtering by others finds nothing)."""
-    keys = set(ConnectedAccount.objects.for_org(organization).values_list("provider", flat=True))
+    accounts = ConnectedAccount.objects.for_org(organization)
+    if account_ids is not None:
+        accounts = accounts.filter(pk__in=account_ids)
+    keys = set(accounts.values_list("provider", flat=True))
     return [(key, platform_name(key)) for key in PROVIDERS if key in keys]
 
 
@@ -43,12 +46,17 @@ class FilterForm(forms.Form):
     date_to = forms.DateField(label=_("To"), required=False,
                               widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, organization, user, **kwargs):
+    def __init__(self, *args, organization, user, account_ids=None, **kwargs):
+        """`account_ids`: the member's account scope (None: every account)."""
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["account"].queryset = ConnectedAccount.objects.for_org(organization)
+        self.account_ids = account_ids
+        accounts = ConnectedAccount.objects.for_org(organization)
+        if account_ids is not None:
+            accounts = accounts.filter(pk__in=account_ids)
+        self.fields["account"].queryset = accounts
         self.fields["platform"].choices = [("", _("All platforms")),
-                                           *platform_choices(organization)]
+                                           *platform_choices(organization, account_ids)]
         self.fields["assignee"].choices = [
             ("", _("Anyone")), ("me", _("Assigned to me")), ("none", _("Unassigned")),
             *[(str(u.pk), u.display_name) for u in assignable_members(organization)],
@@ -56,14 +64,14 @@ class FilterForm(forms.Form):
 
     def filters(self) -> ItemFilters:
         if not self.is_valid():
-            return ItemFilters(user_id=self.user.pk)
+            return ItemFilters(user_id=self.user.pk, account_ids=self.account_ids)
         d = self.cleaned_data
         status = d["status"] or ItemStatus.OPEN
         return ItemFilters(
             account=d["account"].pk if d["account"] else None, platform=d["platform"],
             kind=d["kind"], status="" if status == "all" else status,
             assignee=d["assignee"], urgent=d["urgent"], date_from=d["date_from"],
-            date_to=d["date_to"], q=d["q"], user_id=self.user.pk,
+            date_to=d["date_to"], q=d["q"], user_id=self.user.pk, account_ids=self.account_ids,
         )
 
 

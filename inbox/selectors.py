@@ -25,11 +25,41 @@ class ItemFilters:
     date_to: dt.date | None = None
     q: str = ""
     user_id: int | None = None  # whose "me"
+    # The accounts the member may use (None: every account; see member_account_scope).
+    account_ids: frozenset[int] | None = None
     extra: dict = field(default_factory=dict)
 
 
+def member_account_scope(membership) -> frozenset[int] | None:
+    """The account ids a member's inbox is limited to, or None for no limit.
+
+    Admins and owners, and members without account-access rows, see every account's items
+    (also those of accounts disconnected since). A member restricted to some accounts sees
+    only the items of those (`accounts.selectors.accounts_for_member`). Kept on the membership
+    object so one request asks once.
+    """
+    cached = getattr(membership, "_inbox_account_scope", False)
+    if cached is not False:
+        return cached
+    from accounts.models import AccountAccess
+    from accounts.roles import role_allows
+    from accounts.selectors import accounts_for_member
+
+    scope = None
+    if (not role_allows(membership.role, "channels.manage")
+            and AccountAccess.objects.filter(membership=membership).exists()):
+        scope = frozenset(accounts_for_member(membership).values_list("pk", flat=True))
+    membership._inbox_account_scope = scope
+    return scope
+
+
+def scoped_items(organization, account_ids: frozenset[int] | None) -> QuerySet[InboxItem]:
+    qs = InboxItem.objects.for_org(organization)
+    return qs if account_ids is None else qs.filter(account_id__in=account_ids)
+
+
 def filtered_items(organization, f: ItemFilters) -> QuerySet[InboxItem]:
-    qs = InboxItem.objects.for_org(organization).visible()
+    qs = scoped_items(organization, f.account_ids).visible()
     if f.status:
         qs = qs.filter(status=f.status)
     if f.account:
@@ -93,12 +123,15 @@ def items_since(organization, f: ItemFilters, since_id: int, limit: int = PAGE_S
                 .select_related("account", "assignee").order_by("-created_at", "-id")[:limit])
 
 
-def item_for_org(organization, pk: int) -> InboxItem:
+def item_for_org(organization, pk: int, *, membership=None) -> InboxItem:
+    """The item, or 404 when it belongs to another organisation or to an account the
+    member may not use."""
     from django.shortcuts import get_object_or_404
 
+    scope = member_account_scope(membership) if membership is not None else None
     return get_object_or_404(
-        InboxItem.objects.for_org(organization).select_related("account", "assignee",
-                                                               "first_responder"), pk=pk)
+        scoped_items(organization, scope).select_related("account", "assignee",
+                                                         "first_responder"), pk=pk)
 
 
 @dataclass

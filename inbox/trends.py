@@ -44,14 +44,16 @@ class TermCount:
         return self.term.startswith("#")
 
 
-def _counts_postgres(organization, now) -> list[TermCount]:
+def _counts_postgres(organization, now, account_ids) -> list[TermCount]:
     table = InboxItem._meta.db_table
+    scope = "" if account_ids is None else "AND i.account_id = ANY(%s)"
+    scope_params: list = [] if account_ids is None else [sorted(account_ids)]
     sql = f"""
         WITH terms AS (
             SELECT lower(m[1]) AS term, i.id, i.created_at
             FROM {table} i, regexp_matches(i.text, %s, 'g') AS m
             WHERE i.organization_id = %s AND i.kind = %s AND i.deleted_at IS NULL
-              AND i.created_at >= %s
+              AND i.created_at >= %s {scope}
         )
         SELECT term,
                count(DISTINCT id) FILTER (WHERE created_at >= %s),
@@ -64,15 +66,20 @@ def _counts_postgres(organization, now) -> list[TermCount]:
     w1, w2, w30 = now - dt.timedelta(days=7), now - dt.timedelta(days=14), now - dt.timedelta(
         days=30)
     with connection.cursor() as cur:
-        cur.execute(sql, [TERM_PATTERN, organization.pk, ItemKind.LISTENING, w30, w1, w2, w1,
-                          STOPWORDS, w1])
+        cur.execute(sql, [TERM_PATTERN, organization.pk, ItemKind.LISTENING, w30,
+                          *scope_params, w1, w2, w1, STOPWORDS, w1])
         return [TermCount(*row) for row in cur.fetchall()]
 
 
-def _counts_python(organization, now) -> list[TermCount]:
+def _scoped(organization, account_ids):
+    qs = InboxItem.objects.for_org(organization).visible()
+    return qs if account_ids is None else qs.filter(account_id__in=account_ids)
+
+
+def _counts_python(organization, now, account_ids) -> list[TermCount]:
     w1, w2 = now - dt.timedelta(days=7), now - dt.timedelta(days=14)
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    rows = InboxItem.objects.for_org(organization).visible().filter(
+    rows = _scoped(organization, account_ids).filter(
         kind=ItemKind.LISTENING, created_at__gte=now - dt.timedelta(days=30)
     ).values_list("text", "created_at")[:50_000]
     stop = set(STOPWORDS)
@@ -96,13 +103,15 @@ class Trends:
     items_30: int
 
 
-def listening_trends(organization, *, now: dt.datetime | None = None, limit: int = 15) -> Trends:
+def listening_trends(organization, *, now: dt.datetime | None = None, limit: int = 15,
+                     account_ids: frozenset[int] | None = None) -> Trends:
+    """`account_ids` limits the counting to a member's accounts (None: all)."""
     now = now or timezone.now()
     counts = (_counts_postgres if connection.vendor == "postgresql" else _counts_python)(
-        organization, now)
+        organization, now, account_ids)
     rising = sorted((c for c in counts if c.change > 0), key=lambda c: (-c.change, c.term))
     top = sorted(counts, key=lambda c: (-c.last30, c.term))
-    items_30 = InboxItem.objects.for_org(organization).visible().filter(
+    items_30 = _scoped(organization, account_ids).filter(
         kind=ItemKind.LISTENING, created_at__gte=now - dt.timedelta(days=30)).count()
     return Trends(
         rising_hashtags=[c for c in rising if c.is_hashtag][:limit],

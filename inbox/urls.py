@@ -10,6 +10,8 @@ urlpatterns = [
     path("settings/", views.inbox_settings, name="inbox_settings"),
     path("settings/<str:kind>/<int:pk>/delete/", views.inbox_settings_delete,
          name="inbox_settings_delete"),
+    path("settings/<str:kind>/<int:pk>/edit/", views.inbox_settings_edit,
+         name="inbox_settings_edit"),
     path("settings/privacy/", views.inbox_privacy, name="inbox_privacy"),
     path("<int:pk>/", views.item_detail, name="inbox_item"),
     path("<int:pk>/assign/", views.item_assign, name="inbox_item_assign"),

@@ -6,6 +6,7 @@ from inbox.services.items import (
     inbox_item_assign,
     inbox_item_set_flags,
     inbox_item_set_status,
+    inbox_items_assign,
     inbox_items_set_status,
     inbox_note_add,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "inbox_item_assign",
     "inbox_item_set_flags",
     "inbox_item_set_status",
+    "inbox_items_assign",
     "inbox_items_set_status",
     "inbox_note_add",
     "inbox_poll_cursor",

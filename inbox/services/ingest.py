@@ -121,6 +121,10 @@ def _upsert(account, rows: dict[str, InboxItem], result: IngestResult) -> None:
                        .select_related("account"))
         result.created = [i.pk for i in created]
         inbox_rules_apply(organization_id=account.organization_id, items=created)
+        # Outgoing webhooks (socialmgr.api), sent after commit.
+        from socialmgr.api.events import inbox_items_received_event
+
+        inbox_items_received_event(created)
 
 
 def _link_parents(account, remote_ids: list[str]) -> None:

@@ -30,17 +30,20 @@ def inbox_item_assign(*, item: InboxItem, assignee, actor) -> InboxItem:
 
 
 def inbox_items_set_status(*, organization, item_ids: list[int], status: str,
-                           actor) -> list[int]:
+                           actor, account_ids: frozenset[int] | None = None) -> list[int]:
     """Mark items done or open again; returns the ids that changed (for undo).
 
     Only items of `organization` in the other state change, so an undo (the same call with
     the opposite status and the returned ids) restores exactly what this call changed.
+    `account_ids` limits the change to items of the accounts a member may use.
     """
     if status not in ItemStatus.values:
         raise ServiceError(_("Unknown status."))
     if len(item_ids) > MAX_BULK:
         raise ServiceError(_("Select at most %(n)s items at once.") % {"n": MAX_BULK})
     qs = InboxItem.objects.for_org(organization).filter(pk__in=item_ids).exclude(status=status)
+    if account_ids is not None:
+        qs = qs.filter(account_id__in=account_ids)
     with transaction.atomic():
         changed = list(qs.select_for_update().values_list("pk", flat=True))
         if not changed:
@@ -51,6 +54,30 @@ def inbox_items_set_status(*, organization, item_ids: list[int], status: str,
         audit_record(organization=organization, actor=actor, verb=verb,
                      details={"items": changed})
     open_count_invalidate(organization.pk)
+    return changed
+
+
+def inbox_items_assign(*, organization, item_ids: list[int], assignee, actor,
+                       account_ids: frozenset[int] | None = None) -> list[int]:
+    """Assign many items to one member (or unassign with None); returns the ids that changed."""
+    if len(item_ids) > MAX_BULK:
+        raise ServiceError(_("Select at most %(n)s items at once.") % {"n": MAX_BULK})
+    if assignee is not None and not Membership.objects.filter(
+        organization=organization, user=assignee
+    ).exists():
+        raise ServiceError(_("Only members of this organisation can be assigned."))
+    qs = InboxItem.objects.for_org(organization).filter(pk__in=item_ids)
+    if account_ids is not None:
+        qs = qs.filter(account_id__in=account_ids)
+    qs = qs.exclude(assignee=assignee) if assignee is not None else qs.exclude(
+        assignee__isnull=True)
+    with transaction.atomic():
+        changed = list(qs.select_for_update().values_list("pk", flat=True))
+        if not changed:
+            return []
+        InboxItem.objects.filter(pk__in=changed).update(assignee=assignee)
+        audit_record(organization=organization, actor=actor, verb="inbox.item.assigned",
+                     details={"items": changed, "assignee": getattr(assignee, "email", None)})
     return changed
 
 

@@ -55,6 +55,14 @@ def account_problem(account) -> str:
     return ""
 
 
+def _check_access(membership, account) -> None:
+    from accounts.selectors import member_may_use_account
+
+    if not member_may_use_account(membership, account):
+        raise ServiceError(_("You may not use the account %(handle)s.")
+                           % {"handle": account.handle}, code="forbidden")
+
+
 def _check_text(account, text: str) -> None:
     if not text.strip():
         raise ServiceError(_("A reply cannot be empty."))
@@ -76,6 +84,7 @@ def inbox_reply_create(*, item: InboxItem, membership, text: str) -> InboxReply:
     problem = account_problem(item.account)
     if problem:
         raise ServiceError(problem, code="needs_reconnect")
+    _check_access(membership, item.account)
     _check_text(item.account, text)
     settings_ = InboxSettings.objects.filter(organization_id=item.organization_id).first()
     needs_approval = bool(settings_ and settings_.replies_require_approval
@@ -120,6 +129,7 @@ def inbox_reply_retry(*, reply: InboxReply, membership) -> InboxReply:
     problem = account_problem(reply.item.account)
     if problem:
         raise ServiceError(problem, code="needs_reconnect")
+    _check_access(membership, reply.item.account)
     with transaction.atomic():
         # Same idempotency key: a platform that saw the first attempt does not post twice.
         reply_transition(reply, ReplyStatus.SENDING, actor=membership.user, error="",

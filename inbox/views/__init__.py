@@ -10,12 +10,18 @@ from inbox.views.items import (
     reply_retry,
 )
 from inbox.views.listing import inbox, inbox_new
-from inbox.views.manage import inbox_privacy, inbox_settings, inbox_settings_delete
+from inbox.views.manage import (
+    inbox_privacy,
+    inbox_settings,
+    inbox_settings_delete,
+    inbox_settings_edit,
+)
 from inbox.views.media import avatar
 from inbox.views.trends import trends
 
 __all__ = [
     "avatar", "bulk_status", "inbox", "inbox_new", "inbox_privacy", "inbox_settings",
-    "inbox_settings_delete", "item_assign", "item_detail", "item_flags", "item_note",
+    "inbox_settings_delete", "inbox_settings_edit", "item_assign", "item_detail", "item_flags",
+    "item_note",
     "item_reply", "item_status", "reply_decide", "reply_retry", "trends",
 ]

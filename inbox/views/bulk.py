@@ -8,8 +8,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.services.errors import ServiceError
 from inbox import services
-from inbox.models import InboxItem, ItemStatus
-from inbox.selectors import inbox_settings_for
+from inbox.forms import AssignForm
+from inbox.models import ItemStatus
+from inbox.selectors import inbox_settings_for, member_account_scope, scoped_items
 from inbox.views.helpers import is_htmx
 from socialmgr.tenancy import org_view
 
@@ -17,28 +18,26 @@ from socialmgr.tenancy import org_view
 @org_view("inbox.work")
 @require_POST
 def bulk_status(request):
-    """Mark the selected items done (or open); the answer offers to undo exactly that."""
-    status = request.POST.get("status", "")
+    """Mark the selected items done or open, or assign them; the answer offers an undo for
+    status changes. Only items of accounts the member may use change."""
     ids = [int(v) for v in request.POST.getlist("items") if v.isdigit()]
-    error = ""
+    scope = member_account_scope(request.membership)
+    assigning = request.POST.get("action") == "assign"
+    status = request.POST.get("status", "")
+    error, message = "", ""
     changed: list[int] = []
-    if status not in ItemStatus.values:
-        error = _("Unknown status.")
-    elif not ids:
+    form = AssignForm(request.POST, organization=request.organization, prefix="bulk")
+    if not ids:
         error = _("Select at least one item.")
+    elif assigning and not form.is_valid():
+        error = _("Choose a member.")
+    elif not assigning and status not in ItemStatus.values:
+        error = _("Unknown status.")
     else:
         try:
-            changed = services.inbox_items_set_status(
-                organization=request.organization, item_ids=ids, status=status,
-                actor=request.user)
+            changed, message = _apply(request, ids, scope, assigning, status, form)
         except ServiceError as exc:
             error = exc.message
-    if status == ItemStatus.DONE:
-        message = ngettext("%(n)s item marked as done.", "%(n)s items marked as done.",
-                           len(changed)) % {"n": len(changed)}
-    else:
-        message = ngettext("%(n)s item reopened.", "%(n)s items reopened.",
-                           len(changed)) % {"n": len(changed)}
     if not is_htmx(request):
         if error:
             messages.error(request, error)
@@ -48,10 +47,33 @@ def bulk_status(request):
         if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
             next_url = reverse("inbox", kwargs={"org_slug": request.organization.slug})
         return redirect(next_url)
-    items = list(InboxItem.objects.for_org(request.organization).filter(pk__in=changed)
+    items = list(scoped_items(request.organization, scope).filter(pk__in=changed)
                  .select_related("account", "assignee"))
     return render(request, "inbox/_bulk_result.html", {
-        "error": error, "message": message, "items": items, "changed": changed,
+        "error": error, "message": message, "items": items,
+        "changed": [] if assigning else changed,
         "undo_status": ItemStatus.OPEN if status == ItemStatus.DONE else ItemStatus.DONE,
         "inbox_settings": inbox_settings_for(request.organization),
     }, status=400 if error else 200)
+
+
+def _apply(request, ids, scope, assigning, status, form) -> tuple[list[int], str]:
+    org, n = request.organization, 0
+    if assigning:
+        who = form.cleaned_data["assignee"]
+        changed = services.inbox_items_assign(organization=org, item_ids=ids, assignee=who,
+                                              actor=request.user, account_ids=scope)
+        n = len(changed)
+        if who is None:
+            return changed, ngettext("%(n)s item unassigned.", "%(n)s items unassigned.",
+                                     n) % {"n": n}
+        return changed, ngettext("%(n)s item assigned to %(name)s.",
+                                 "%(n)s items assigned to %(name)s.", n) % {
+            "n": n, "name": who.display_name}
+    changed = services.inbox_items_set_status(organization=org, item_ids=ids, status=status,
+                                              actor=request.user, account_ids=scope)
+    n = len(changed)
+    if status == ItemStatus.DONE:
+        return changed, ngettext("%(n)s item marked as done.", "%(n)s items marked as done.",
+                                 n) % {"n": n}
+    return changed, ngettext("%(n)s item reopened.", "%(n)s items reopened.", n) % {"n": n}

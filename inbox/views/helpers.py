@@ -3,7 +3,7 @@ from django.http import HttpRequest
 
 from inbox.forms import FilterForm
 from inbox.models import InboxItem, SavedReply
-from inbox.selectors import inbox_settings_for, item_page
+from inbox.selectors import inbox_settings_for, item_page, member_account_scope
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -18,14 +18,22 @@ def filter_query(request: HttpRequest) -> str:
     return params.urlencode()
 
 
+def filter_form(request: HttpRequest) -> FilterForm:
+    return FilterForm(request.GET or None, organization=request.organization, user=request.user,
+                      account_ids=member_account_scope(request.membership))
+
+
 def list_context(request: HttpRequest) -> dict:
     org = request.organization
-    form = FilterForm(request.GET or None, organization=org, user=request.user)
+    form = filter_form(request)
     filters = form.filters()
     page = item_page(org, filters, after=request.GET.get("after", ""))
     # Items stored after this id are "new" for the live list (ids grow with every insert).
     newest = InboxItem.objects.aggregate(m=Max("id"))["m"] or 0
+    from inbox.forms import AssignForm
+
     return {
+        "bulk_assign_form": AssignForm(organization=org, prefix="bulk"),
         "filter_form": form, "filters": filters, "page": page, "since_id": newest,
         "query": filter_query(request), "inbox_settings": inbox_settings_for(org),
     }

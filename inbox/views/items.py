@@ -13,10 +13,15 @@ from inbox.views.listing import render_item_page
 from socialmgr.tenancy import org_view
 
 
+def _item(request, pk: int):
+    """The item if it is this organisation's and the member may use its account; else 404."""
+    return item_for_org(request.organization, pk, membership=request.membership)
+
+
 def _done(request, item, message: str = "", **extra):
     """After a change: the conversation again (htmx, with its list row) or a redirect."""
     if is_htmx(request):
-        item = item_for_org(request.organization, item.pk)
+        item = _item(request, item.pk)
         return render_item_page(request, item, notice=message, update_row=True, **extra)
     if message:
         messages.success(request, message)
@@ -26,13 +31,13 @@ def _done(request, item, message: str = "", **extra):
 @org_view("inbox.view")
 @require_GET
 def item_detail(request, pk: int):
-    return render_item_page(request, item_for_org(request.organization, pk))
+    return render_item_page(request, _item(request, pk))
 
 
 @org_view("inbox.work")
 @require_POST
 def item_assign(request, pk: int):
-    item = item_for_org(request.organization, pk)
+    item = _item(request, pk)
     form = AssignForm(request.POST, organization=request.organization)
     if not form.is_valid():
         return render_item_page(request, item, status=400, notice=_("Choose a member."))
@@ -49,7 +54,7 @@ def item_assign(request, pk: int):
 @org_view("inbox.work")
 @require_POST
 def item_status(request, pk: int):
-    item = item_for_org(request.organization, pk)
+    item = _item(request, pk)
     status = request.POST.get("status", "")
     if status not in ItemStatus.values:
         return render_item_page(request, item, status=400, notice=_("Unknown status."))
@@ -62,7 +67,7 @@ def item_status(request, pk: int):
 @org_view("inbox.work")
 @require_POST
 def item_flags(request, pk: int):
-    item = item_for_org(request.organization, pk)
+    item = _item(request, pk)
     labels = request.POST.get("labels")
     urgent = request.POST.get("urgent")
     services.inbox_item_set_flags(
@@ -76,7 +81,7 @@ def item_flags(request, pk: int):
 @org_view("inbox.work")
 @require_POST
 def item_note(request, pk: int):
-    item = item_for_org(request.organization, pk)
+    item = _item(request, pk)
     form = NoteForm(request.POST)
     if not form.is_valid():
         return render_item_page(request, item, status=400, note_form=form)
@@ -87,7 +92,7 @@ def item_note(request, pk: int):
 @org_view("inbox.reply")
 @require_POST
 def item_reply(request, pk: int):
-    item = item_for_org(request.organization, pk)
+    item = _item(request, pk)
     form = ReplyForm(request.POST)
     if form.is_valid():
         try:
@@ -103,7 +108,7 @@ def item_reply(request, pk: int):
 
 
 def _reply(request, pk: int, reply_id: int) -> InboxReply:
-    item = item_for_org(request.organization, pk)
+    item = _item(request, pk)
     return get_object_or_404(InboxReply.objects.select_related("item__account"),
                              pk=reply_id, item=item)
 

@@ -1,9 +1,8 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from inbox.forms import FilterForm
 from inbox.selectors import items_since
-from inbox.views.helpers import conversation_context, is_htmx, list_context
+from inbox.views.helpers import conversation_context, filter_form, is_htmx, list_context
 from socialmgr.tenancy import org_view
 
 
@@ -23,7 +22,7 @@ def inbox(request):
 @require_GET
 def inbox_new(request):
     """Polled every ~15 s by the list: items stored since the last poll, to prepend."""
-    form = FilterForm(request.GET or None, organization=request.organization, user=request.user)
+    form = filter_form(request)
     try:
         since = int(request.GET.get("since", "0"))
     except ValueError:

@@ -3,7 +3,8 @@
 import json
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -64,8 +65,6 @@ def inbox_settings(request):
         messages.success(request, _("Saved reply added."))
         return _back(request, "#saved-replies")
     if not request.membership.can("inbox.manage"):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     return _manage_post(request, org, section)
 
@@ -111,8 +110,6 @@ def inbox_settings_delete(request, kind: str, pk: int):
     if model is None:
         return _page(request, status=404)
     if kind != "reply" and not request.membership.can("inbox.manage"):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     obj = get_object_or_404(model.objects.for_org(request.organization), pk=pk)
     audit_record(organization=request.organization, actor=request.user,
@@ -141,3 +138,36 @@ def inbox_privacy(request):
     messages.success(request, _("%(n)s items by %(handle)s were erased.")
                      % {"n": count, "handle": handle})
     return _back(request, "#privacy")
+
+
+EDIT_FORMS = {"reply": SavedReplyForm, "rule": AutomationRuleForm, "search": SavedSearchForm}
+EDIT_ANCHORS = {"reply": "#saved-replies", "rule": "#rules", "search": "#listening"}
+
+
+@org_view("inbox.work")
+def inbox_settings_edit(request, kind: str, pk: int):
+    """Change a saved reply (anyone who works the inbox), a rule or a saved search (admins)."""
+    model, form_class = MODELS.get(kind), EDIT_FORMS.get(kind)
+    if model is None:
+        raise Http404
+    if kind != "reply" and not request.membership.can("inbox.manage"):
+        raise PermissionDenied
+    org = request.organization
+    obj = get_object_or_404(model.objects.for_org(org), pk=pk)
+    extra = {} if kind == "reply" else {"organization": org}
+    if request.method == "POST":
+        form = form_class(request.POST, instance=obj, prefix="edit", **extra)
+        if form.is_valid():
+            form.save()
+            if kind == "search":
+                saved_search_changed(form.instance)
+            audit_record(organization=org, actor=request.user, verb=f"inbox.{kind}.changed",
+                         target=form.instance, details={"fields": form.changed_data})
+            messages.success(request, _("Changes saved."))
+            return _back(request, EDIT_ANCHORS[kind])
+        status = 400
+    else:
+        form, status = form_class(instance=obj, prefix="edit", **extra), 200
+    return render(request, "inbox/settings_edit.html", {
+        "form": form, "kind": kind, "obj": obj, "anchor": EDIT_ANCHORS[kind],
+    }, status=status)

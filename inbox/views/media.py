@@ -22,7 +22,7 @@ CACHE_SECONDS = 3600
 @org_view("inbox.view")
 @require_GET
 def avatar(request, pk: int):
-    item = item_for_org(request.organization, pk)
+    item = item_for_org(request.organization, pk, membership=request.membership)
     if not item.author_avatar_url or not inbox_settings_for(
             request.organization).allow_remote_media:
         raise Http404

@@ -2,6 +2,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from inbox.models import SavedSearch
+from inbox.selectors import member_account_scope
 from inbox.trends import listening_trends
 from socialmgr.tenancy import org_view
 
@@ -11,6 +12,7 @@ from socialmgr.tenancy import org_view
 def trends(request):
     org = request.organization
     return render(request, "inbox/trends.html", {
-        "trends": listening_trends(org),
+        "trends": listening_trends(
+            org, account_ids=member_account_scope(request.membership)),
         "has_searches": SavedSearch.objects.for_org(org).exists(),
     })

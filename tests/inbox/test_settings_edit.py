@@ -1,0 +1,79 @@
+"""Saved replies, rules and saved searches can be changed, not only added and deleted."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import AuditEntry
+from inbox.models import AutomationRule, InboxCursor, SavedReply, SavedSearch, search_source
+from tests.factories import ConnectedAccountFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def edit_url(org, kind, pk):
+    return reverse("inbox_settings_edit", kwargs={"org_slug": org.slug, "kind": kind, "pk": pk})
+
+
+def test_editor_edits_a_saved_reply(login, org, member_of):
+    saved = SavedReply.objects.create(organization=org, title="Thanks", text="Thank you!")
+    client = login(member_of("editor"))
+    page = client.get(edit_url(org, "reply", saved.pk))
+    assert page.status_code == 200 and "Thank you!" in page.content.decode()
+    answer = client.post(edit_url(org, "reply", saved.pk),
+                         {"edit-title": "Thanks", "edit-text": "Thank you so much!"})
+    assert answer.status_code == 302 and answer["Location"].endswith("#saved-replies")
+    saved.refresh_from_db()
+    assert saved.text == "Thank you so much!"
+    assert AuditEntry.objects.filter(verb="inbox.reply.changed").exists()
+
+
+def test_bad_input_re_renders_and_changes_nothing(login, org, owner):
+    saved = SavedReply.objects.create(organization=org, title="Thanks", text="Thank you!")
+    answer = login(owner).post(edit_url(org, "reply", saved.pk),
+                               {"edit-title": "", "edit-text": ""})
+    assert answer.status_code == 400
+    saved.refresh_from_db()
+    assert saved.title == "Thanks"
+
+
+def test_editor_cannot_edit_rules(login, org, member_of):
+    rule = AutomationRule.objects.create(organization=org, name="Urgent", flag_urgent=True,
+                                         match_keywords="refund")
+    client = login(member_of("editor"))
+    assert client.get(edit_url(org, "rule", rule.pk)).status_code == 403
+    assert client.post(edit_url(org, "rule", rule.pk), {"edit-name": "x"}).status_code == 403
+
+
+def test_admin_edits_a_rule(login, org, owner):
+    rule = AutomationRule.objects.create(organization=org, name="Urgent", flag_urgent=True,
+                                         match_keywords="refund", position=1)
+    answer = login(owner).post(edit_url(org, "rule", rule.pk), {
+        "edit-name": "Refunds", "edit-position": 2, "edit-enabled": "on",
+        "edit-match_keywords": "refund, money back", "edit-flag_urgent": "on",
+        "edit-add_label": "billing"})
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    rule.refresh_from_db()
+    assert (rule.name, rule.position, rule.add_label) == ("Refunds", 2, "billing")
+
+
+def test_editing_a_search_restarts_its_cursors(login, org, owner):
+    account = ConnectedAccountFactory(organization=org)
+    search = SavedSearch.objects.create(organization=org, name="Brand", query="#acme")
+    search.accounts.add(account)
+    cursor = InboxCursor.objects.create(account=account, source=search_source(search.pk),
+                                        cursor="12345", disabled=True)
+    answer = login(owner).post(edit_url(org, "search", search.pk), {
+        "edit-name": "Brand", "edit-query": "#acmecoffee", "edit-accounts": [account.pk],
+        "edit-enabled": "on"})
+    assert answer.status_code == 302
+    search.refresh_from_db()
+    cursor.refresh_from_db()
+    assert search.query == "#acmecoffee"
+    assert (cursor.cursor, cursor.disabled) == ("", False)
+
+
+def test_another_organisations_entry_is_404(login, org, owner, other_org):
+    theirs = SavedReply.objects.create(organization=other_org, title="x", text="y")
+    client = login(owner)
+    assert client.get(edit_url(org, "reply", theirs.pk)).status_code == 404
+    assert client.get(edit_url(org, "nonsense", 1)).status_code == 404
