@@ -14,6 +14,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Running `python bench/run.py` puts bench/ first on sys.path, where bench/calendar.py would
+# shadow the standard library's calendar module: benchmarks are imported as bench.<name>.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialmgr.settings")
 os.environ.setdefault("SOCIALMGR_TESTING", "true")
