@@ -171,6 +171,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "publish-watchdog": {"task": "pipeline.watchdog", "schedule": 30.0},
     # Recurring posts: plan every series 8 weeks ahead (idempotent, anchored to the rule).
     "calendar-recurrences": {"task": "calendar.materialise_recurrences", "schedule": 900.0},
+    # Outgoing webhooks: retries (with backoff) and deliveries whose first task was lost.
+    "api-webhook-dispatch": {"task": "api.dispatch_webhooks", "schedule": 10.0},
     # Analytics: account metrics daily, post metrics at 1 h … 30 d (analytics/services).
     "analytics-collect": {"task": "analytics.enqueue_due", "schedule": 300.0},
     "analytics-monthly-report": {"task": "analytics.send_monthly_reports",
