@@ -12,8 +12,9 @@ from django.conf import settings
 from accounts.roles import Role
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
-# The sandbox network fixtures (`sandbox`, `sandbox_server`, `connect_sandbox_account`).
-pytest_plugins = ["tests.sandbox.fixtures"]
+# The sandbox network fixtures (`sandbox`, `sandbox_server`, `connect_sandbox_account`), and
+# the real AT Protocol test network (`atproto_network`, `pds`, `bsky_settings`; tests/pds).
+pytest_plugins = ["tests.sandbox.fixtures", "tests.pds.harness"]
 
 MISSING = {s for s in os.environ.get("SOCIALMGR_MISSING_SERVICES", "").split(",") if s}
 IN_CI = os.environ.get("CI", "").lower() == "true"
