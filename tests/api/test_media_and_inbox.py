@@ -120,3 +120,24 @@ def test_editor_token_reply_waits_for_approval_where_required(org, account, api,
     response = api(issue_token(org, Role.EDITOR)).post(
         f"/api/v1/inbox/items/{item.pk}/reply/", {"text": "Thanks!"}, format="json")
     assert response.json()["status"] == "pending_approval"
+
+
+def test_member_limited_to_some_accounts_gets_404_for_other_accounts_items(org, account, api,
+                                                                           issue_token):
+    from accounts.models import AccountAccess, Membership
+    from tests.factories import ConnectedAccountFactory
+
+    other = ConnectedAccountFactory(organization=org)
+    visible = InboxItemFactory(organization=org, account=account)
+    hidden = InboxItemFactory(organization=org, account=other)
+    editor = MembershipFactory(organization=org, role=Role.ADMIN).user
+    token = issue_token(org, Role.EDITOR, user=editor)
+    membership = Membership.objects.get(organization=org, user=editor)
+    membership.role = Role.EDITOR
+    membership.save()
+    AccountAccess.objects.create(membership=membership, account=account)
+    client = api(token)
+    listed = client.get("/api/v1/inbox/items/").json()["results"]
+    assert [i["id"] for i in listed] == [visible.pk]
+    assert client.get(f"/api/v1/inbox/items/{hidden.pk}/").status_code == 404
+    assert client.post(f"/api/v1/inbox/items/{hidden.pk}/done/").status_code == 404

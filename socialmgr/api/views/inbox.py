@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from inbox.models import InboxItem, ItemStatus
-from inbox.selectors import ItemFilters, filtered_items
+from inbox.selectors import ItemFilters, filtered_items, member_account_scope, scoped_items
 from inbox.services import (
     inbox_item_assign,
     inbox_item_set_status,
@@ -45,8 +45,10 @@ class InboxItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgView
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return InboxItem.objects.none()
+        # Members limited to some accounts see only those accounts' items (404 otherwise).
+        scope = member_account_scope(self.membership)
         if self.action != "list":
-            return InboxItem.objects.for_org(self.organization).visible()
+            return scoped_items(self.organization, scope).visible()
         filters = InboxFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         f = filters.validated_data
@@ -55,6 +57,7 @@ class InboxItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgView
             status="" if f["status"] == "all" else f["status"], urgent=f["urgent"],
             assignee=f.get("assignee", ""), date_from=f.get("date_from"),
             date_to=f.get("date_to"), q=f.get("q", ""), user_id=self.actor.pk,
+            account_ids=scope,
         )).select_related("account")
 
     def _item(self, item: InboxItem) -> Response:
