@@ -156,6 +156,23 @@ def test_404_page_uses_our_layout(client):
     assert "auth-card" in html and "Page not found" in html
 
 
+@pytest.mark.django_db
+@override_settings(DEBUG=False)
+def test_404_for_a_signed_in_person_keeps_the_app_shell(client, owner):
+    client.force_login(owner)
+    html = client.get("/definitely/not/here/").content.decode()
+    assert '<header class="topbar">' in html and "Page not found" in html
+
+
+@pytest.mark.django_db
+def test_403_for_a_weak_role_keeps_the_app_shell(client, org, member_of):
+    client.force_login(member_of(Role.VIEWER))
+    response = client.get(f"/o/{org.slug}/settings/audit/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert '<header class="topbar">' in html and "Not allowed" in html
+
+
 def test_500_page_renders_without_context():
     html = render_to_string("500.html")
     assert "/static/css/app.css" in html and "auth-card" in html
