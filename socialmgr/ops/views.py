@@ -14,10 +14,17 @@ from socialmgr.tenancy import org_view
 @never_cache
 def healthz(request):
     """For load balancers and monitors: 200 when the database and broker answer, 503 otherwise."""
+    from content.pipeline.watchdog import scheduler_check
+
     report = health_report()
+    # The publishing scheduler watches itself: stale dispatcher, no worker, overdue posts.
+    problems = scheduler_check() if report["database"]["ok"] else []
+    report["scheduler"] = {"ok": not problems}
     ok = all(part["ok"] for part in report.values())
     body = {"status": "ok" if ok else "error",
             **{name: {"ok": part["ok"]} for name, part in report.items()}}
+    if problems:
+        body["scheduler"]["problems"] = [p.code for p in problems]
     return JsonResponse(body, status=200 if ok else 503)
 
 

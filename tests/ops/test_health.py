@@ -9,7 +9,8 @@ from tests.workers import celery_process, child_env, wait_for
 def test_healthz_reports_database_and_broker(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": {"ok": True}, "broker": {"ok": True}}
+    assert response.json() == {"status": "ok", "database": {"ok": True}, "broker": {"ok": True},
+                               "scheduler": {"ok": True}}
 
 
 @pytest.mark.django_db
