@@ -62,8 +62,8 @@ def _bad(message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"ok": False, "error": message}, status=status)
 
 
-@require_GET
 @org_view("post.view")
+@require_GET
 def calendar_feed(request):
     tz_name = _zone(request)
     try:
@@ -106,8 +106,8 @@ def calendar_reschedule(request, pk: int):
     })
 
 
-@require_GET
 @org_view("post.view")
+@require_GET
 def calendar_preview(request, pk: int):
     visible = _visible_post(request, pk)
     post = with_delivery(posts_with_targets(request.organization).filter(pk=visible.pk))[0]
