@@ -25,7 +25,7 @@ from accounts.providers.bluesky.records import (
 from accounts.providers.bluesky.richtext import detect_facets
 from accounts.providers.bluesky.session import authed_call
 from accounts.providers.bluesky.xrpc import XrpcClient, error_name
-from accounts.providers.errors import Rejected, Transient
+from accounts.providers.errors import RateLimited, Rejected, Transient
 from accounts.providers.http import pick
 from accounts.providers.validation import validate_against_limits
 
@@ -61,10 +61,12 @@ def publish(client: XrpcClient, account: ConnectedAccount, request: PublishReque
         data = authed_call(client, account, "com.atproto.repo.createRecord", method="POST",
                            json={"repo": did, "collection": POST, "rkey": rkey,
                                  "record": record})
-    except Rejected:
-        # The rkey is taken: an earlier attempt whose answer was lost already posted.
-        existing = get_record(client, account.settings["pds_url"], AtUri(did, POST, rkey)) \
-            if request.idempotency_key else None
+    except (Rejected, Transient) as exc:
+        # The rkey is taken (the reference PDS answers 500 for that): an earlier attempt
+        # whose answer was lost already posted. A timeout may also have posted.
+        if isinstance(exc, RateLimited) or not request.idempotency_key:
+            raise
+        existing = get_record(client, account.settings["pds_url"], AtUri(did, POST, rkey))
         if existing:
             return _remote_post(account, existing["uri"], published_at=None)
         raise
