@@ -19,7 +19,10 @@ PRODUCTION_ENV = {
 
 
 def _run(*args, extra_env=None):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    # Only what production would have: no test-only switches (the browser tests set
+    # DJANGO_ALLOW_ASYNC_UNSAFE for their own process).
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PYTEST", "DJANGO_ALLOW_ASYNC_UNSAFE"))}
     env.update(PRODUCTION_ENV, **(extra_env or {}))
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
