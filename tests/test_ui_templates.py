@@ -11,14 +11,16 @@ from accounts.roles import Role
 
 CSS = (Path(__file__).resolve().parent.parent / "static" / "css" / "app.css").read_text()
 
-COMPONENT_CLASSES = """
-shell topbar sidenav main page-header card btn btn-primary btn-danger btn-link btn-small badge
-table table-wrap table-dense form field field-check help field-error has-error form-actions
-form-row alert alert-error flash flash-stack flash-success flash-info flash-warning flash-error
-empty-state stat-grid stat menu menu-list dialog subnav settings-layout narrow muted
-visually-hidden skip-link count checklist filter-bar kv status-list inline-form lang-picker
-auth auth-main auth-card auth-brand icon htmx-indicator htmx-request
-""".split()
+COMPONENT_CLASSES = [
+    "shell", "topbar", "sidenav", "main", "page-header", "card", "btn", "btn-primary",
+    "btn-danger", "btn-link", "btn-small", "badge", "table", "table-wrap", "table-dense",
+    "form", "field", "field-check", "help", "field-error", "has-error", "form-actions",
+    "form-row", "alert", "alert-error", "flash", "flash-stack", "flash-success", "flash-info",
+    "flash-warning", "flash-error", "empty-state", "stat-grid", "stat", "menu", "menu-list",
+    "dialog", "subnav", "settings-layout", "narrow", "muted", "visually-hidden", "skip-link",
+    "count", "checklist", "filter-bar", "kv", "status-list", "inline-form", "lang-picker",
+    "auth", "auth-main", "auth-card", "auth-brand", "icon", "htmx-indicator", "htmx-request",
+]
 
 
 def test_stylesheet_defines_every_shared_component():
