@@ -6,11 +6,10 @@ from django.db import connection
 from django.test import Client
 
 from accounts.roles import Role
+from bench._util import time_requests
 from content.models import Label, Post, PostTarget
 from content.workflows import PostState, TargetState
 from tests.factories import ConnectedAccountFactory, MembershipFactory, OrganizationFactory
-
-from bench._util import time_requests
 
 POSTS = 2000
 STATUSES = [PostState.SCHEDULED, PostState.SCHEDULED, PostState.DRAFT,

@@ -29,7 +29,7 @@ def _drag(page, source, target):
 def test_drag_a_scheduled_post_to_another_day_and_undo(signed_in_page, sandbox):
     org = OrganizationFactory(slug="acme", name="Acme", timezone=BERLIN)
     approver = MembershipFactory(organization=org, role=Role.APPROVER).user
-    accounts = [ConnectedAccountFactory(organization=org), ConnectedAccountFactory(organization=org)]
+    accounts = [ConnectedAccountFactory(organization=org) for _ in range(2)]
     day = to_wall_clock(timezone.now(), BERLIN).date() + dt.timedelta(days=2)
     when = resolve_local(dt.datetime.combine(day, dt.time(10, 30)), BERLIN).at
     post = post_create(organization=org, actor=approver, data=PostData(
