@@ -95,6 +95,7 @@ def run() -> dict:
     n = int(os.environ.get("PUBLISH_BENCH_POSTS", 1000))
     workers = int(os.environ.get("PUBLISH_BENCH_WORKERS", 2))
     concurrency = int(os.environ.get("PUBLISH_BENCH_CONCURRENCY", 64))
+    pool = os.environ.get("PUBLISH_BENCH_POOL", "threads")
     import redis
 
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
@@ -108,7 +109,7 @@ def run() -> dict:
         env = child_env(SANDBOX_URL=sb.url, PUBLISH_DISPATCH_BATCH=str(max(n, 500)))
         beat_file = str(ROOT / "var" / f"bench-beat-{os.getpid()}")
         procs = [_celery(["beat", "-s", beat_file], env, ROOT)]
-        procs += [_celery(["worker", "--pool=threads", f"--concurrency={concurrency}",
+        procs += [_celery(["worker", f"--pool={pool}", f"--concurrency={concurrency}",
                            "--without-gossip", "--without-mingle", "-n", f"bench{i}@%h"],
                           env, ROOT) for i in range(workers)]
         try:
@@ -124,9 +125,13 @@ def run() -> dict:
             for proc in procs:
                 proc.terminate()
             for proc in procs:
-                proc.wait(20)
+                try:
+                    proc.wait(20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
     return _report(n, keys, stats, due, baseline, published.count(),
-                   worker_count=workers * concurrency, processes=workers)
+                   worker_count=workers * concurrency, processes=workers, pool=pool)
 
 
 def _celery(args: list[str], env: dict, root) -> subprocess.Popen:
@@ -136,7 +141,8 @@ def _celery(args: list[str], env: dict, root) -> subprocess.Popen:
                             stdout=log, stderr=log)
 
 
-def _report(n, keys, stats, due, baseline, published, *, worker_count, processes) -> dict:
+def _report(n, keys, stats, due, baseline, published, *, worker_count, processes,
+            pool) -> dict:
     by_key = stats["statuses"]["by_key"]
     first_seen = {e["idempotency_key"]: e["received_at"] for e in stats["statuses"]["events"]}
     lags = [first_seen[k] - due.timestamp() for k in keys if k in first_seen]
@@ -155,5 +161,5 @@ def _report(n, keys, stats, due, baseline, published, *, worker_count, processes
         "lost": n - published,
         "worker_count": worker_count,
         "worker_processes": processes,
-        "pool": "threads",
+        "pool": pool,
     }
