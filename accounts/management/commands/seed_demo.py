@@ -27,6 +27,7 @@ DEMO_USERS = {
 DEMO_SEEDERS: list[str] = [
     "accounts.sandbox_network.demo.seed",  # first: other seeders post to these accounts
     "analytics.demo.seed",
+    "inbox.demo.seed",  # listening: saved searches backfilled from the sandbox's chatter
 ]
 
 
