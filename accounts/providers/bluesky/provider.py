@@ -106,8 +106,9 @@ class BlueskyProvider(Provider):
         """Listening through app.bsky.feed.searchPosts (see search.py)."""
         from accounts.providers.bluesky.search import NSID, search_posts
 
-        return search_posts(lambda params: session.authed_call(
-            self.client, account, NSID, params=params), query, cursor)
+        # reading.read: the account's session plus the AppView proxy header, like other reads
+        return search_posts(lambda params: reading.read(self.client, account, NSID, params),
+                            query, cursor)
 
     # --- analytics ----------------------------------------------------------------------
     def fetch_account_metrics(self, account) -> AccountMetrics:

@@ -43,7 +43,7 @@ def _proxy_headers() -> dict:
     return {"atproto-proxy": proxy} if proxy else {}
 
 
-def _read(client: XrpcClient, account: ConnectedAccount, nsid: str, params) -> Any:
+def read(client: XrpcClient, account: ConnectedAccount, nsid: str, params) -> Any:
     data = authed_call(client, account, nsid, params=params, headers=_proxy_headers())
     if not isinstance(data, dict):
         raise Transient(f"Bluesky: unexpected {nsid} answer")
@@ -112,7 +112,7 @@ def fetch_inbox(client: XrpcClient, account: ConnectedAccount, cursor: str = "")
         params: dict = {"limit": INBOX_PAGE_SIZE, "reasons": list(INBOX_REASONS)}
         if page_cursor:
             params["cursor"] = page_cursor
-        data = _read(client, account, "app.bsky.notification.listNotifications", params)
+        data = read(client, account, "app.bsky.notification.listNotifications", params)
         items = data.get("notifications")
         if not isinstance(items, list):
             raise Transient("Bluesky: listNotifications answered without notifications")
@@ -143,7 +143,7 @@ def _metric_values(data: dict, mapping: dict[str, str]) -> dict[str, MetricValue
 
 
 def account_metrics(client: XrpcClient, account: ConnectedAccount) -> AccountMetrics:
-    data = _read(client, account, "app.bsky.actor.getProfile",
+    data = read(client, account, "app.bsky.actor.getProfile",
                  {"actor": account.settings["did"]})
     return AccountMetrics(fetched_at=timezone.now(),
                           values=_metric_values(data, PROFILE_METRICS))
@@ -154,7 +154,7 @@ def post_metrics(client: XrpcClient, account: ConnectedAccount,
     results: list[PostMetrics] = []
     for start in range(0, len(remote_ids), GET_POSTS_BATCH):
         batch = remote_ids[start:start + GET_POSTS_BATCH]
-        data = _read(client, account, "app.bsky.feed.getPosts", {"uris": batch})
+        data = read(client, account, "app.bsky.feed.getPosts", {"uris": batch})
         posts = data.get("posts")
         if not isinstance(posts, list):
             raise Transient("Bluesky: getPosts answered without posts")

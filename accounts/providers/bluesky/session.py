@@ -58,7 +58,10 @@ def create_session(client: XrpcClient, pds_url: str, identifier: str, password: 
     try:
         data = client.call(pds_url, "com.atproto.server.createSession", method="POST",
                            json={"identifier": identifier, "password": password})
-    except AuthExpired:
+    except AuthExpired as exc:
+        if "AuthFactorTokenRequired" in exc.message:  # right password, but a code is due
+            raise Rejected(_("This account asks for a sign-in code. Use an app password "
+                             "instead of the main password.")) from None
         raise Rejected(_("Bluesky did not accept this handle and app password. Check the "
                          "app password (Settings → Privacy and security → App passwords).")
                        ) from None
@@ -66,11 +69,6 @@ def create_session(client: XrpcClient, pds_url: str, identifier: str, password: 
         minutes = max(1, round((exc.retry_after or 300) / 60))
         raise Rejected(_("Too many sign-in attempts for this account. Please try again in "
                          "%(minutes)d minutes.") % {"minutes": minutes}) from None
-    except Rejected as exc:
-        if "AuthFactorTokenRequired" in exc.reason:
-            raise Rejected(_("This account asks for a sign-in code. Use an app password "
-                             "instead of the main password.")) from None
-        raise
     if not isinstance(data, dict):
         raise Rejected(_("The server did not answer like a Bluesky server."))
     return data

@@ -106,8 +106,9 @@ def test_connect_with_a_main_password_needing_a_code_explains_app_passwords(rsps
     rsps.add(responses.POST, f"{PDS}/xrpc/com.atproto.server.createSession", status=401,
              json=fixture("error_auth_factor"))
     # 401 with AuthFactorTokenRequired: the password was right, a code is missing
-    with pytest.raises(Rejected):
+    with pytest.raises(Rejected) as info:
         connect()
+    assert "asks for a sign-in code" in info.value.reason
 
 
 def test_too_many_logins_says_when_to_try_again(rsps):
@@ -169,7 +170,7 @@ def test_a_refused_refresh_is_auth_expired_and_marks_the_account(rsps, account):
     url = f"{PDS}/xrpc/com.atproto.repo.deleteRecord"
     rsps.add(responses.POST, url, status=400, json=fixture("error_expired_token"))
     rsps.add(responses.POST, f"{PDS}/xrpc/com.atproto.server.refreshSession", status=400,
-             json=fixture("error_expired_token"))
+             json=fixture("error_invalid_token"))
     with pytest.raises(AuthExpired) as info:
         BlueskyProvider().delete(account, f"at://{DID}/app.bsky.feed.post/3lb7c26aye5ie")
     assert REFRESH not in str(info.value) and TOKEN not in str(info.value)
