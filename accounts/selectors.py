@@ -18,14 +18,36 @@ def user_organizations(user):
 
 
 def dashboard_summary(organization: Organization, user) -> dict:
+    """The overview page: what needs attention today. A fixed number of queries."""
+    from django.utils import timezone
+
+    from content.models import Post, PostTarget
+    from content.workflows import PostState, TargetState
+    from inbox.models import InboxItem
+
     accounts = ConnectedAccount.objects.for_org(organization).connected().aggregate(
         total=Count("id"), attention=Count("id", filter=~Q(status="active"))
     )
+    posts = Post.objects.for_org(organization).aggregate(
+        pending=Count("id", filter=Q(status=PostState.PENDING)),
+        scheduled=Count("id", filter=Q(status=PostState.SCHEDULED)),
+    )
+    upcoming = (Post.objects.for_org(organization)
+                .filter(status=PostState.SCHEDULED, scheduled_at__gte=timezone.now())
+                .order_by("scheduled_at").prefetch_related("targets__account")[:5])
     return {
         "members": Membership.objects.filter(organization=organization).count(),
         "accounts": accounts["total"],
         "accounts_needing_attention": accounts["attention"],
         "pending_invitations": Invitation.objects.for_org(organization).pending().count(),
+        "pending_approval": posts["pending"],
+        "scheduled": posts["scheduled"],
+        "needs_attention_targets": PostTarget.objects.for_org(organization).filter(
+            status__in=[TargetState.FAILED, TargetState.UNCONFIRMED, TargetState.PAUSED]
+        ).count(),
+        "inbox_open": InboxItem.objects.for_org(organization).visible()
+        .filter(status="open").count(),
+        "upcoming": list(upcoming),
     }
 
 
