@@ -5,26 +5,31 @@ from __future__ import annotations
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from analytics.formatting import NumberFormatter
+
 WEEKDAYS = (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))
 
 
-def with_table(chart: dict, first_column: str) -> dict:
+def table_of(chart: dict, first_column: str, fmt: NumberFormatter) -> dict:
     """The same numbers as a table (rows = x labels, one column per series) for people
-    who cannot see the chart; rendered under each chart, never drawn from the canvas."""
-    chart["table"] = {
+    who cannot see the chart; rendered under each chart, never drawn from the canvas.
+    A day without a measurement is "–" (a gap), not zero."""
+    return {
         "head": [first_column, *[ds["label"] for ds in chart["datasets"]]],
-        "rows": [[label, *[ds["data"][i] for ds in chart["datasets"]]]
+        "rows": [[label, *[("–" if ds["data"][i] is None else fmt(ds["data"][i]))
+                           for ds in chart["datasets"]]]
                  for i, label in enumerate(chart["labels"])],
     }
-    return chart
 
 
-def charts_payload(data: dict) -> dict:
+def charts_payload(data: dict) -> tuple[dict, dict]:
+    """(charts for json_script, the same numbers as formatted tables for the page)."""
     charts = _charts(data)
-    for key, first in (("followers", _("Date")), ("posts", _("Date")), ("inbox", _("Date")),
-                       ("labels", _("Label"))):
-        with_table(charts[key], first)
-    return charts
+    fmt = NumberFormatter()
+    tables = {key: table_of(charts[key], first, fmt)
+              for key, first in (("followers", _("Date")), ("posts", _("Date")),
+                                 ("inbox", _("Date")), ("labels", _("Label")))}
+    return charts, tables
 
 
 def _charts(data: dict) -> dict:

@@ -9,7 +9,7 @@ from analytics.models import POST_METRIC_NAMES, TargetMetrics
 from analytics.selectors.period import Period
 from analytics.selectors.scope import Scope
 
-TABLE_LIMIT = 100  # rows on the page; the CSV export has all of them
+TABLE_LIMIT = 50  # rows on the page; the CSV export has all of them
 TOP = 5
 
 

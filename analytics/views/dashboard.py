@@ -1,7 +1,9 @@
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from analytics.charts import WEEKDAYS, charts_payload
+from analytics.formatting import NumberFormatter
 from analytics.models import POST_METRIC_NAMES, PostMetricSnapshot, TargetMetrics
 from analytics.selectors.dashboard import DEFINITION, dashboard_data
 from analytics.services.settings import analytics_settings_for
@@ -20,7 +22,15 @@ def dashboard(request):
                "hours": range(24), "weekdays": dict(enumerate(WEEKDAYS, start=1))}
     if scope.accounts:
         data = dashboard_data(scope)
-        context.update(data=data, charts=charts_payload(data))
+        charts, tables = charts_payload(data)
+        fmt = NumberFormatter()
+        for row in data["post_rows"]:
+            row.cells = [fmt(getattr(row, m)) for m in POST_METRIC_NAMES]
+        for day in data["heatmap"]["grid"]:
+            for cell in day:
+                cell["label"] = ngettext("%(n)s post", "%(n)s posts", cell["posts"]) % {
+                    "n": cell["posts"]}
+        context.update(data=data, charts=charts, chart_tables=tables)
     return render(request, "analytics/dashboard.html", context)
 
 
