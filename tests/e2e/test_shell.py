@@ -140,3 +140,17 @@ def test_viewer_sees_no_compose_button(signed_in_page, page):
     nav = page.get_by_role("navigation", name="Main")
     assert nav.get_by_role("link", name="Calendar").is_visible()
     assert nav.get_by_role("link", name="Compose").count() == 0
+
+
+def test_language_can_be_switched_from_the_user_menu_on_a_phone(signed_in_page, page,
+                                                               acme_editor):
+    page.set_viewport_size({"width": 360, "height": 740})
+    signed_in_page(acme_editor)
+    assert not page.locator(".topbar > .lang-picker").is_visible()  # no room in the bar
+    page.locator(".user-menu > summary").click()
+    page.locator(".user-menu").get_by_role("button", name="Deutsch").click()
+    page.wait_for_function("document.documentElement.lang === 'de'")
+    page.locator(".user-menu > summary").click()
+    german = page.locator(".user-menu").get_by_role("button", name="Deutsch")
+    assert german.get_attribute("aria-pressed") == "true"
+    assert page.locator(".user-menu").get_by_role("button", name="Abmelden").is_visible()
