@@ -223,6 +223,8 @@ USERSESSIONS_TRACK_ACTIVITY = True
 EMAIL_URL = env_str("EMAIL_URL")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "socialmgr <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Operators of this installation: told when the scheduler stalls (comma-separated emails).
+ADMINS = env_list("ADMINS", [])
 # Console in development: sign-up confirmation links are printed by `make run`.
 MAILERS = {
     "default": parse_email_url(EMAIL_URL)
@@ -363,7 +365,8 @@ SPECTACULAR_SETTINGS = {
         "(tokens are created by admins under Settings → API tokens; a token acts as its "
         "creator, capped at its role). Errors always look like "
         '`{"detail": "…", "code": "…"}`; invalid input (400) adds '
-        '`"errors": {"field": [{"code": "…", "message": "…"}]}`. '
+        '`"errors": {"field": [{"code": "…", "message": "…"}]}` (nested fields dotted, '
+        "e.g. `targets.0.account`). "
         "Lists are cursor-paginated: follow `next`."
     ),
     "VERSION": "1.0.0",

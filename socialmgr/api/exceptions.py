@@ -3,8 +3,9 @@
     {"detail": "human-readable, translated", "code": "machine_code",
      "errors": {"field": [{"code": "required", "message": "This field is required."}]}}
 
-`errors` appears on 400 answers only; nested fields nest (`{"targets": {"0": {...}}}`),
-and problems not tied to one field are listed under `non_field_errors`.
+`errors` appears on 400 answers only. Its keys are field paths: nested fields are
+dotted (`targets.0.account`), and problems not tied to one field are listed under
+`non_field_errors`.
 Service refusals (ServiceError) answer 409 when the object's state is in the way
 (conflicts, illegal transitions) and 422 when the request cannot be carried out
 as asked; a refused role check is 403; platform failures 502/503.
@@ -32,34 +33,25 @@ STATE_CODES = {"conflict", "illegal_transition", "state", "busy", "target_busy",
                "not_editable", "revoked"}
 
 
-def _field_errors(detail) -> dict:
-    """DRF's nested ErrorDetail structure → {"field": [{"code", "message"}]}."""
-    if isinstance(detail, list):
-        return {"non_field_errors": _items(detail)}
-    return {key: (_items(value) if isinstance(value, list) and not _is_nested_list(value)
-                  else _nested(value)) for key, value in detail.items()}
-
-
-def _is_nested_list(value) -> bool:
-    return any(isinstance(v, dict) for v in value)
-
-
-def _nested(value):
-    if isinstance(value, dict):
-        return _field_errors(value)
-    if isinstance(value, list):  # a list of child serializers: index them
-        return {str(i): _field_errors(v) for i, v in enumerate(value) if v}
-    return _items([value])
-
-
-def _items(values) -> list[dict]:
-    out = []
-    for value in values:
-        if isinstance(value, dict | list):
-            out.extend(_items(value if isinstance(value, list) else [value]))
-            continue
-        out.append({"code": getattr(value, "code", "invalid") or "invalid",
-                    "message": str(value)})
+def _field_errors(detail, prefix: str = "", out: dict | None = None) -> dict:
+    """DRF's nested ErrorDetail structure → {"field.path": [{"code", "message"}]} (flat)."""
+    out = {} if out is None else out
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            if key == "non_field_errors" and prefix:
+                path = prefix  # a nested object's own problem belongs to the object
+            else:
+                path = f"{prefix}.{key}" if prefix else str(key)
+            _field_errors(value, path, out)
+    elif isinstance(detail, list) and any(isinstance(v, dict | list) for v in detail):
+        for index, value in enumerate(detail):  # a list of objects: number them
+            if value:
+                _field_errors(value, f"{prefix}.{index}" if prefix else str(index), out)
+    else:
+        values = detail if isinstance(detail, list) else [detail]
+        out.setdefault(prefix or "non_field_errors", []).extend(
+            {"code": getattr(v, "code", "invalid") or "invalid", "message": str(v)}
+            for v in values)
     return out
 
 

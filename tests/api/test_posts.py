@@ -50,18 +50,22 @@ def test_invalid_payload_answers_400_with_field_errors(org, account, api, issue_
     body = response.json()
     assert body["code"] == "invalid" and body["detail"]
     errors = body["errors"]
-    assert errors["targets"]["0"]["account"][0]["code"] == "invalid"
+    assert errors["targets.0.account"][0]["code"] == "invalid"
     assert errors["scheduled_at"][0]["code"] == "invalid"
     assert errors["timezone"][0]["code"] == "invalid_choice"
-    assert set(errors["targets"]["0"]["account"][0]) == {"code", "message"}
+    assert set(errors["targets.0.account"][0]) == {"code", "message"}
+    assert all(isinstance(v, list) for v in errors.values())
     assert not Post.objects.exists()
 
 
 def test_missing_targets_is_a_required_field_error(org, api, issue_token):
-    response = api(issue_token(org, Role.EDITOR)).post(URL, {"text": "x"}, format="json")
+    client = api(issue_token(org, Role.EDITOR))
+    response = client.post(URL, {"text": "x"}, format="json")
     assert response.status_code == 400
     assert response.json()["errors"]["targets"] == [
         {"code": "required", "message": "This field is required."}]
+    empty = client.post(URL, {"text": "x", "targets": []}, format="json")
+    assert empty.json()["errors"]["targets"][0]["code"] == "empty"
 
 
 def test_service_refusal_is_422_with_the_translated_message(org, account, api, issue_token):

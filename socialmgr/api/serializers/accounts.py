@@ -7,6 +7,8 @@ from accounts.models import AccountStatus, ConnectedAccount
 
 class ConnectedAccountSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True, help_text="Custom name, else display name.")
+    # Blank when unknown, so a plain string (format "uri" would reject "").
+    avatar_url = serializers.CharField(read_only=True, help_text="A URL, or empty.")
     status = serializers.ChoiceField(choices=AccountStatus.choices, read_only=True)
 
     class Meta:

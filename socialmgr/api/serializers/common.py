@@ -26,5 +26,6 @@ class ErrorSerializer(serializers.Serializer):
 class ValidationErrorSerializer(ErrorSerializer):
     errors = serializers.DictField(
         child=serializers.ListField(child=FieldErrorSerializer()),
-        help_text="Per field: a list of {code, message}. Nested objects nest; problems not "
-                  "tied to one field are under `non_field_errors`.")
+        help_text="Per field path (nested fields dotted: `targets.0.account`): a list of "
+                  "{code, message}. Problems not tied to one field are under "
+                  "`non_field_errors`.")

@@ -13,6 +13,7 @@ class InboxItemSerializer(serializers.ModelSerializer):
     sentiment = serializers.ChoiceField(choices=[("", "—"), *Sentiment.choices],
                                         read_only=True)
     labels = serializers.ListField(child=serializers.CharField(), read_only=True)
+    url = serializers.CharField(read_only=True, help_text="A URL, or empty.")
 
     class Meta:
         model = InboxItem
@@ -23,6 +24,8 @@ class InboxItemSerializer(serializers.ModelSerializer):
 
 
 class InboxReplySerializer(serializers.ModelSerializer):
+    remote_url = serializers.CharField(read_only=True, help_text="A URL, or empty.")
+
     class Meta:
         model = InboxReply
         fields = ["id", "item", "text", "status", "error", "remote_url", "created_at", "sent_at"]

@@ -35,6 +35,7 @@ class TargetSerializer(serializers.ModelSerializer):
     effective_text = serializers.CharField(read_only=True,
                                            help_text="The override, else the post's text.")
     media = AttachmentSerializer(source="attachments", many=True, read_only=True)
+    remote_url = serializers.CharField(read_only=True, help_text="A URL, or empty.")
 
     class Meta:
         model = PostTarget
@@ -53,6 +54,7 @@ class PostSerializer(serializers.ModelSerializer):
     labels = LabelSerializer(many=True, read_only=True)
     targets = TargetSerializer(many=True, read_only=True)
     author = serializers.IntegerField(source="author_id", read_only=True, allow_null=True)
+    link_url = serializers.CharField(read_only=True, help_text="A URL, or empty.")
 
     class Meta:
         model = Post
