@@ -92,7 +92,8 @@ def scheduler_check(now: dt.datetime | None = None) -> list[Problem]:
 
 def admin_emails() -> list[str]:
     if getattr(settings, "ADMINS", None):
-        return [email for _name, email in settings.ADMINS]
+        # Django 6: plain addresses; the older (name, address) pairs still work.
+        return [a[1] if isinstance(a, list | tuple) else a for a in settings.ADMINS]
     from accounts.models import Membership
     from accounts.roles import PERMISSIONS, RANK, Role
 
