@@ -85,3 +85,50 @@ def test_keyboard_shortcuts_move_through_the_list(signed_in_page, page, org, own
     assert InboxItem.objects.get(text="newest question").status == "done"
     page.keyboard.press("?")
     expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bulk_assign_from_the_list(signed_in_page, page, org, owner):
+    from tests.factories import ConnectedAccountFactory
+    from tests.inbox.factories import InboxItemFactory
+
+    bea = UserFactory(first_name="Bea", last_name="Berg")
+    MembershipFactory(user=bea, organization=org, role=Role.EDITOR)
+    account = ConnectedAccountFactory(organization=org)
+    for text in ("first question", "second question", "third question"):
+        InboxItemFactory(organization=org, account=account, text=text)
+    signed_in_page(owner)
+    page.goto(f"/o/{org.slug}/inbox/")
+    for text in ("first question", "second question"):
+        page.locator("[data-inbox-row]", has_text=text).locator(".inbox-row-check").check()
+    page.get_by_label("Assign selected items to").select_option(label="Bea Berg")
+    page.locator("#bulk-form").get_by_role("button", name="Assign").click()
+    expect(page.get_by_text("2 items assigned to Bea Berg.")).to_be_visible()
+    assert set(InboxItem.objects.filter(assignee=bea).values_list("text", flat=True)) == {
+        "first question", "second question"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_listening_results_and_trends(signed_in_page, page, org, owner, sandbox,
+                                      connect_sandbox_account):
+    from inbox.models import SavedSearch
+    from inbox.services import inbox_enqueue_due_searches
+
+    sandbox.knobs(public_per_hour=0)
+    account = connect_sandbox_account(org, "acme_coffee", display_name="Acme Coffee")
+    sandbox.public_post("old news #latteart", author="lena@fediverse.example", ago_s=9 * 86400)
+    for n in range(3):
+        sandbox.public_post(f"cup {n} of #coldbrew", author="marco@social.example",
+                            ago_s=86400 + n * 60)
+    search = SavedSearch.objects.create(organization=org, name="Cold brew", query="#coldbrew")
+    search.accounts.add(account)
+    inbox_enqueue_due_searches()
+
+    signed_in_page(owner)
+    page.goto(f"/o/{org.slug}/inbox/trends/")
+    rising = page.locator("section", has=page.get_by_role(
+        "heading", name="Rising hashtags (7 days vs the 7 before)"))
+    expect(rising.get_by_role("link", name="#coldbrew")).to_be_visible()
+    rising.get_by_role("link", name="#coldbrew").click()
+    expect(page.locator("[data-inbox-row]")).to_have_count(3)
+    expect(page.locator("[data-inbox-row]").first).to_contain_text("cup 0 of #coldbrew")
