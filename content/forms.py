@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from content.services.posts import PostData
 
-ACTIONS = ("draft", "submit", "schedule", "publish_now")
+ACTIONS = ("draft", "submit", "schedule", "publish_now", "queue")
 
 
 def local_to_utc(day: dt.date, at: dt.time, tz_name: str) -> dt.datetime:
@@ -47,14 +47,27 @@ class ComposeForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS], required=False)
 
-    def __init__(self, *args, accounts=(), labels=(), assets=(), tz_name="UTC", **kwargs):
+    def __init__(self, *args, accounts=(), labels=(), assets=(), tz_name="UTC", refused=(),
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.account_list = list(accounts)
+        # Accounts of the organisation this member may not use: named in a clear error
+        # instead of Django's "not one of the available choices".
+        self.refused = {a.pk: a for a in refused}
         self.tz_name = tz_name
         self.fields["accounts"].choices = [(a.pk, a.display_name or a.handle)
-                                           for a in self.account_list]
+                                           for a in [*self.account_list, *self.refused.values()]]
         self.fields["labels"].choices = [(label.pk, label.name) for label in labels]
         self.assets = {a.pk: a for a in assets}
+
+    def clean_accounts(self):
+        chosen = self.cleaned_data["accounts"]
+        refused = [self.refused[i] for i in chosen if i in self.refused]
+        if refused:
+            raise forms.ValidationError(
+                _("You may not post to %(names)s. Ask an admin of the organisation for access.")
+                % {"names": ", ".join(a.handle for a in refused)}, code="restricted")
+        return chosen
 
     def _post_list(self, name: str) -> list[str]:
         return self.data.getlist(name) if hasattr(self.data, "getlist") else []

@@ -222,6 +222,13 @@ def recurrence_stop(*, rule: RecurrenceRule, actor) -> None:
                      verb="content.recurrence.stopped", target=rule.template)
 
 
+def recurrence_occurrence_detach(*, post: Post) -> bool:
+    """`post` (an occurrence) was edited on its own, e.g. in the composer: later "all
+    future" edits of its series leave it alone. Returns whether anything changed."""
+    return bool(RecurrenceOccurrence.objects.filter(post=post, detached=False)
+                .update(detached=True))
+
+
 def recurrence_edit_text(*, rule: RecurrenceRule, actor, text: str, scope: str,
                          occurrence: RecurrenceOccurrence | None = None, now=None) -> int:
     """Change the text of "this one" (one occurrence, which then leaves series edits

@@ -8,22 +8,27 @@ import zoneinfo
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import ConnectedAccount
 from accounts.services.errors import ServiceError
 from content.forms import ComposeForm
-from content.models import Label, MediaAsset, Snippet
+from content.models import Label, MediaAsset, Post, Snippet
 from content.selectors import usable_accounts
 from content.services.access import membership_of, steps_for
+from content.services.calendar import to_wall_clock
 from content.services.link_preview import first_url, link_preview_fetch
 from content.services.posts import post_create, post_update
+from content.services.queue import post_add_to_queue
+from content.services.recurrence import recurrence_occurrence_detach
 from content.services.validation import problems_for
 from content.services.workflow import post_publish_now, post_schedule, post_submit
 from content.views.common import get_post
+from content.views.compose_actions import composer_buttons
 from content.workflows import PostState
 from socialmgr.tenancy import org_view
 
@@ -50,13 +55,29 @@ def _tz_name(request) -> str:
     return timezone.get_current_timezone_name() or request.organization.timezone
 
 
+def _refused_accounts(request, usable) -> list:
+    """Posted accounts this member may not use. Another organisation's (or no) account
+    is a 404, as everywhere; one of this organisation's that is off limits is a form error."""
+    if request.method != "POST":
+        return []
+    allowed = {a.pk for a in usable}
+    posted = {int(i) for i in request.POST.getlist("accounts") if i.isdigit()} - allowed
+    if not posted:
+        return []
+    known = list(ConnectedAccount.objects.for_org(request.organization).filter(pk__in=posted))
+    if len(known) != len(posted):
+        raise Http404
+    return known
+
+
 def _form(request, *, post=None, data=None):
     org = request.organization
     accounts = usable_accounts(request.membership)
     assets = MediaAsset.objects.for_org(org).prefetch_related("renditions")
     return ComposeForm(data, accounts=accounts, labels=Label.objects.for_org(org),
                        assets=assets, tz_name=post.timezone if post else _tz_name(request),
-                       initial=_initial(request, post))
+                       initial=_initial(request, post),
+                       refused=_refused_accounts(request, accounts))
 
 
 def _initial(request, post) -> dict:
@@ -104,6 +125,8 @@ def _context(request, form, post=None) -> dict:
     needs_review = org.approval_required and not (
         membership.can("post.approve") and not steps_for(org))
     chosen = _chosen_media(form, post)
+    can_publish = membership.can("post.publish") or not org.approval_required
+    has_time = bool(form["date"].value() and form["time"].value())
     return {
         "form": form, "post": post, "accounts": accounts,
         "snippets": Snippet.objects.for_org(org),
@@ -111,7 +134,9 @@ def _context(request, form, post=None) -> dict:
         "chosen_media": chosen,
         "unlicensed": [a for a, _alt in chosen if not a.has_licence],
         "needs_review": needs_review,
-        "can_publish": membership.can("post.publish") or not org.approval_required,
+        "can_publish": can_publish,
+        "buttons": composer_buttons(post=post, needs_review=needs_review,
+                                    can_publish=can_publish, has_time=has_time),
         "tz_name": form.tz_name,
     }
 
@@ -123,21 +148,59 @@ def _apply(request, form, post):
         if post is None:
             post = post_create(organization=request.organization, actor=request.user, data=data)
         else:
+            before = (post.status, _snapshot(post))
             post = post_update(post=post, actor=request.user, data=data,
                                expected_version=form.cleaned_data.get("version") or 0)
-        if action == "submit":
-            post_submit(post=post, actor=request.user)
-            messages.success(request, _("Submitted for approval."))
-        elif action == "schedule":
-            if post.status != PostState.SCHEDULED or not post.scheduled_at:
-                post_schedule(post=post, actor=request.user, scheduled_at=data.scheduled_at)
-            messages.success(request, _("Scheduled."))
-        elif action == "publish_now":
-            post_publish_now(post=post, actor=request.user)
-            messages.success(request, _("Publishing now."))
-        else:
-            messages.success(request, _("Saved."))
+            if _snapshot(post) != before[1]:
+                recurrence_occurrence_detach(post=post)
+            if post.status == PostState.PENDING and before[0] != PostState.PENDING:
+                messages.warning(request, _("Saved. The post changed after it was approved, so "
+                                            "it is back in review."))
+                return post
+        _run_action(request, post, action, data)
     return post
+
+
+def _snapshot(post) -> tuple:
+    """What an occurrence's own edit changes: content and time (read fresh, not prefetched)."""
+    fresh = Post.objects.get(pk=post.pk)
+    return fresh.content_hash(), fresh.scheduled_at
+
+
+def _run_action(request, post, action: str, data) -> None:
+    if action == "submit":
+        post_submit(post=post, actor=request.user)
+        messages.success(request, _("Submitted for approval."))
+    elif action == "schedule":
+        if post.status != PostState.SCHEDULED or not post.scheduled_at:
+            post_schedule(post=post, actor=request.user, scheduled_at=data.scheduled_at)
+        messages.success(request, _("Scheduled."))
+    elif action == "publish_now":
+        post_publish_now(post=post, actor=request.user)
+        messages.success(request, _("Publishing now."))
+    elif action == "queue":
+        _queue(request, post)
+    else:
+        messages.success(request, _("Saved."))
+
+
+def _queue(request, post) -> None:
+    """Next free slot; a post that still needs review is planned there and submitted."""
+    result = post_add_to_queue(post=post, actor=request.user)
+    when = formats.date_format(to_wall_clock(result.at, request.organization.timezone),
+                               "SHORT_DATETIME_FORMAT")
+    if result.scheduled:
+        messages.success(request, _("Added to the queue: scheduled for %(when)s.")
+                         % {"when": when})
+        return
+    post.refresh_from_db()
+    if post.status in (PostState.DRAFT, PostState.CHANGES):
+        post_submit(post=post, actor=request.user)
+        messages.success(request, _("Planned for %(when)s, the next free slot, and submitted "
+                                    "for approval.") % {"when": when})
+    else:
+        messages.warning(request, _("Planned for %(when)s, the next free slot. It is "
+                                    "published there once approved.") % {"when": when})
 
 
 def _handle(request, post=None):

@@ -1,4 +1,4 @@
-"""Calendar placeholder page, notifications, snippets and labels."""
+"""Notifications, snippets and labels."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,11 +10,6 @@ from content.models import Label, Notification, Snippet
 from content.services.library import label_create, label_delete, snippet_create, snippet_delete
 from content.services.notifications import notifications_mark_read
 from socialmgr.tenancy import org_view
-
-
-@org_view("post.view")
-def calendar(request):
-    return render(request, "content/calendar.html")
 
 
 @org_view("org.view")
