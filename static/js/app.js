@@ -89,6 +89,35 @@
     if (box) box.focus();
   });
 
+  // A click on the backdrop of a confirmation dialog cancels it, like Escape does.
+  document.addEventListener("click", function (e) {
+    if (e.target instanceof HTMLDialogElement && e.target.open) {
+      var r = e.target.getBoundingClientRect();
+      var inside = e.clientX >= r.left && e.clientX <= r.right && e.clientY >= r.top && e.clientY <= r.bottom;
+      if (!inside) e.target.close();
+    }
+  });
+
+  // htmx: a thin progress bar at the top while any request runs, so no swap is silent
+  // even where a page has no indicator of its own. Shown only after 250 ms, so quick
+  // swaps and background polling do not flicker.
+  var pending = 0, busyTimer = null;
+  function setBusy(delta) {
+    pending = Math.max(0, pending + delta);
+    if (pending > 0 && !busyTimer) {
+      busyTimer = setTimeout(function () {
+        if (pending > 0) document.body.classList.add("is-loading");
+      }, 250);
+    }
+    if (pending === 0) {
+      clearTimeout(busyTimer);
+      busyTimer = null;
+      document.body.classList.remove("is-loading");
+    }
+  }
+  document.addEventListener("htmx:beforeRequest", function () { setBusy(1); });
+  document.addEventListener("htmx:afterRequest", function () { setBusy(-1); });
+
   // htmx: after a swap, focus what the new content asks for (an error summary, a field).
   document.addEventListener("htmx:afterSettle", function (e) {
     var target = e.detail && e.detail.target;

@@ -4,7 +4,7 @@ navigation drawer on a 360 px wide screen."""
 import pytest
 
 from accounts.roles import Role
-from tests.factories import MembershipFactory
+from tests.factories import DEFAULT_PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -149,8 +149,69 @@ def test_language_can_be_switched_from_the_user_menu_on_a_phone(signed_in_page, 
     assert not page.locator(".topbar > .lang-picker").is_visible()  # no room in the bar
     page.locator(".user-menu > summary").click()
     page.locator(".user-menu").get_by_role("button", name="Deutsch").click()
-    page.wait_for_function("document.documentElement.lang === 'de'")
+    page.locator("html[lang=de]").wait_for(state="attached")
     page.locator(".user-menu > summary").click()
     german = page.locator(".user-menu").get_by_role("button", name="Deutsch")
     assert german.get_attribute("aria-pressed") == "true"
     assert page.locator(".user-menu").get_by_role("button", name="Abmelden").is_visible()
+
+
+def _htmx_button(page, url: str) -> None:
+    page.evaluate("""(url) => {
+        const b = document.createElement('button');
+        b.id = 'probe'; b.textContent = 'Probe';
+        b.setAttribute('hx-get', url); b.setAttribute('hx-swap', 'none');
+        document.querySelector('main').prepend(b);
+        htmx.process(b);
+    }""", url)
+
+
+def test_slow_htmx_requests_show_the_loading_bar(signed_in_page, page, acme_editor):
+    signed_in_page(acme_editor)
+    release = []
+
+    def slow(route):
+        release.append(route)
+
+    page.route("**/probe-slow/", slow)
+    _htmx_button(page, "/o/acme/probe-slow/")
+    page.click("#probe")
+    page.locator("body.is-loading").wait_for(state="attached")
+    release[0].fulfill(status=200, body="")
+    page.locator("body.is-loading").wait_for(state="detached")
+
+
+def test_failed_htmx_request_tells_the_user(browser, live_server, acme_editor):
+    # own context: the 500 is logged to the console on purpose, which `page` would reject
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    page = context.new_page()
+    try:
+        page.goto("/accounts/login/")
+        page.fill("#id_login", acme_editor.email)
+        page.fill("#id_password", DEFAULT_PASSWORD)
+        page.get_by_role("button", name="Sign In", exact=True).click()
+        page.wait_for_url("**/o/acme/")
+        page.route("**/probe-broken/", lambda route: route.fulfill(status=500, body="boom"))
+        _htmx_button(page, "/o/acme/probe-broken/")
+        page.click("#probe")
+        page.locator(".flash-error").get_by_text("The request failed").wait_for()
+    finally:
+        context.close()
+
+
+def test_confirmation_dialog_opens_and_cancels(signed_in_page, page):
+    owner = MembershipFactory(role=Role.OWNER, organization__slug="acme")
+    MembershipFactory(role=Role.EDITOR, organization=owner.organization,
+                      user__first_name="Eddie")
+    signed_in_page(owner.user)
+    page.goto("/o/acme/settings/members/")
+    page.get_by_role("button", name="Remove").first.click()
+    dialog = page.get_by_role("dialog")
+    assert dialog.is_visible()
+    assert page.evaluate("() => document.activeElement.closest('dialog') !== null")
+    dialog.get_by_role("button", name="Cancel").click()
+    assert not dialog.is_visible()
+    page.get_by_role("button", name="Remove").first.click()
+    page.mouse.click(5, 5)  # the backdrop
+    assert not dialog.is_visible()
+    assert page.get_by_text("Eddie", exact=True).is_visible()  # nothing was removed
