@@ -17,6 +17,7 @@ org_patterns = [
     path("inbox/", include("inbox.urls")),
     path("analytics/", include("analytics.urls")),
     path("settings/system/", include("socialmgr.ops.urls")),
+    path("settings/", include("socialmgr.api.settings_urls")),  # API tokens, webhooks
     path("operations/", include("content.urls_pipeline")),
 ]
 

@@ -18,6 +18,7 @@ router.register("inbox/items", InboxItemViewSet, basename="api-inbox-item")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(
+        url_name="api-schema", template_name="api/swagger_ui.html"), name="api-docs"),
     path("", include(router.urls)),
 ]
