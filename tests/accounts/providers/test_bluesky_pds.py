@@ -25,7 +25,6 @@ from accounts.services.connected_accounts import account_connect
 from tests.accounts.providers.conformance import Harness, ProviderConformance
 from tests.pds.harness import Pds
 
-pytestmark = pytest.mark.postgres  # the AppView of the test network needs PostgreSQL
 DEV_ENV_JWT_SECRET = b"jwt-secret"  # @atproto/dev-env's fixed PDS JWT secret
 
 

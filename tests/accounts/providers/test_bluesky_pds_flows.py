@@ -17,8 +17,6 @@ from accounts.providers.errors import AuthExpired, Rejected
 from tests.accounts.providers.conformance import png_bytes
 from tests.accounts.providers.test_bluesky_pds import _now, connect, expired_copy
 
-pytestmark = pytest.mark.postgres
-
 
 @pytest.fixture
 def acme(pds):
