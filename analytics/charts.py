@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils import formats
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from analytics.formatting import NumberFormatter
@@ -14,12 +15,15 @@ def table_of(chart: dict, first_column: str, fmt: NumberFormatter) -> dict:
     """The same numbers as a table (rows = x labels, one column per series) for people
     who cannot see the chart; rendered under each chart, never drawn from the canvas.
     A day without a measurement is "–" (a gap), not zero."""
-    return {
-        "head": [first_column, *[ds["label"] for ds in chart["datasets"]]],
-        "rows": [[label, *[("–" if ds["data"][i] is None else fmt(ds["data"][i]))
-                           for ds in chart["datasets"]]]
-                 for i, label in enumerate(chart["labels"])],
-    }
+    rows = [[label, *[("–" if ds["data"][i] is None else fmt(ds["data"][i]))
+                      for ds in chart["datasets"]]]
+            for i, label in enumerate(chart["labels"])]
+    # Built here rather than in a template loop: a year of days is thousands of cells.
+    body = format_html_join("", "<tr><th scope=\"row\">{}</th>{}</tr>", (
+        (row[0], format_html_join("", "<td class=\"num\">{}</td>", ((c,) for c in row[1:])))
+        for row in rows))
+    return {"head": [first_column, *[ds["label"] for ds in chart["datasets"]]],
+            "rows": rows, "body": body}
 
 
 def charts_payload(data: dict) -> tuple[dict, dict]:

@@ -135,7 +135,8 @@ def generate(org_ids: list[int], account_ids: dict[int, list[int]], targets: int
     with connection.cursor() as cursor:
         for model in (Post, PostTarget, TargetMetrics, PostMetricSnapshot,
                       AccountMetricSnapshot, InboxItem):
-            cursor.execute(f"ANALYZE {model._meta.db_table}")
+            # What autovacuum would do: statistics, and the visibility map for index-only scans.
+            cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
 
 
 def run() -> dict:
