@@ -8,4 +8,5 @@ urlpatterns = [
     path("report.pdf", views.report_pdf, name="analytics_pdf"),
     path("posts/<int:pk>/", views.target_history, name="analytics_target"),
     path("settings/", views.analytics_settings_view, name="analytics_settings"),
+    path("utm-preview/", views.utm_preview, name="analytics_utm_preview"),
 ]

@@ -49,3 +49,12 @@ def utm_text(text: str, *, source: str, campaign: str = "") -> str:
         return add_utm(url, source=source, campaign=campaign) + tail
 
     return URL_RE.sub(replace, text)
+
+
+def campaign_for_labels(organization, label_ids: list[int]) -> str:
+    """utm_campaign for a post: its first label by name (blank without labels)."""
+    from content.models import Label
+
+    first = (Label.objects.for_org(organization).filter(pk__in=label_ids)
+             .order_by("name").values_list("name", flat=True).first())
+    return first or ""

@@ -1,5 +1,7 @@
 from analytics.views.dashboard import dashboard, target_history
 from analytics.views.exports import export_csv, report_pdf
 from analytics.views.settings import analytics_settings_view
+from analytics.views.utm import utm_preview
 
-__all__ = ["analytics_settings_view", "dashboard", "export_csv", "report_pdf", "target_history"]
+__all__ = ["analytics_settings_view", "dashboard", "export_csv", "report_pdf", "target_history",
+           "utm_preview"]

@@ -159,3 +159,22 @@ def test_utm_parameters_are_added_only_when_turned_on(org):
 def test_add_utm_keeps_fragments_and_skips_an_empty_campaign():
     assert add_utm("https://a.example/p#top", source="x") == \
         "https://a.example/p?utm_source=x&utm_medium=social#top"
+
+
+def test_composer_shows_links_with_utm_per_platform(org, member_of, login):
+    from content.models import Label
+
+    sandbox_account = ConnectedAccountFactory(organization=org, provider="sandbox")
+    ConnectedAccountFactory(organization=org, provider="x")
+    label = Label.objects.create(organization=org, name="Spring")
+    client = login(member_of(Role.EDITOR))
+    url = f"/o/{org.slug}/analytics/utm-preview/"
+    params = {"text": "Shop: https://shop.example/a.", "labels": [label.pk],
+              "accounts": [sandbox_account.pk]}
+    assert client.get(url, params).content.strip() == b""  # tracking is off
+    AnalyticsSettings.objects.create(organization=org, utm_enabled=True)
+    html = client.get(url, params).content.decode()
+    assert ("https://shop.example/a?utm_source=sandbox&amp;utm_medium=social"
+            "&amp;utm_campaign=Spring</code>") in html
+    assert "utm_source=x" not in html  # only the chosen accounts' platforms
+    assert login(member_of(Role.VIEWER)).get(url, params).status_code == 403
