@@ -85,13 +85,23 @@ def _generate_other(org, accounts, owner, n: int, now) -> None:
     InboxItem.objects.bulk_create(batch)
 
 
+def _parent(i: int) -> str:
+    """Most items answer one of our posts; some answer an earlier item, a few one on the same
+    page (a conversation in full swing)."""
+    if i % 20 == 1:
+        return f"ingest-{i - 1}"
+    if i % 4 == 1 and i > 200:
+        return f"ingest-{i - 150}"
+    return f"our-post-{i % 40}" if i % 4 else ""
+
+
 def _ingest_rate(account) -> float:
     now = timezone.now()
     entries = [InboxEntry(
         remote_id=f"ingest-{i}", kind="mention", author_handle=f"@poller{i % 300}",
         author_name=f"Poller {i % 300}", text=f"mention {i} of our shop",
         url=f"https://sandbox.example/p/{i}", created_at=now - dt.timedelta(seconds=i),
-        parent_remote_id=f"ingest-{i - 1}" if i % 4 else "") for i in range(INGEST_ITEMS)]
+        parent_remote_id=_parent(i)) for i in range(INGEST_ITEMS)]
     started = time.perf_counter()
     for start in range(0, len(entries), INGEST_PAGE):
         inbox_ingest_entries(account, entries[start:start + INGEST_PAGE])

@@ -109,7 +109,10 @@ def item_page(organization, f: ItemFilters, *, after: str = "",
     position = decode_cursor(after) if after else None
     if position:
         when, pk = position
-        qs = qs.filter(Q(created_at__lt=when) | Q(created_at=when, id__lt=pk))
+        # The redundant `created_at <= when` is what PostgreSQL can use as an index bound;
+        # the OR alone is only a filter, which scans every row above the position.
+        qs = qs.filter(Q(created_at__lt=when) | Q(created_at=when, id__lt=pk),
+                       created_at__lte=when)
     items = list(qs.select_related("account", "assignee").order_by("-created_at", "-id")
                  [:limit + 1])
     more = len(items) > limit

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.providers.base import InboxEntry
@@ -104,6 +103,7 @@ def _upsert(account, rows: dict[str, InboxItem], result: IngestResult) -> None:
     ids = list(rows)
     existing = set(InboxItem.objects.filter(account=account, remote_id__in=ids)
                    .values_list("remote_id", flat=True))
+    _known_parents(account, rows)
     edited = [i for i in rows.values() if i.edited_at]
     plain = [i for i in rows.values() if not i.edited_at]
     # Two statements so a page without edit times never clears an edit time stored before.
@@ -127,12 +127,30 @@ def _upsert(account, rows: dict[str, InboxItem], result: IngestResult) -> None:
         inbox_items_received_event(created)
 
 
+def _known_parents(account, rows: dict[str, InboxItem]) -> None:
+    """New items get the parents we already hold at insert time (one indexed lookup), so no
+    UPDATE rewrites them (and their index entries) right after the INSERT."""
+    wanted = {i.parent_remote_id for i in rows.values() if i.parent_remote_id}
+    if not wanted:
+        return
+    known = dict(InboxItem.objects.filter(account=account, remote_id__in=wanted)
+                 .values_list("remote_id", "pk"))
+    for item in rows.values():
+        item.parent_id = known.get(item.parent_remote_id)
+
+
 def _link_parents(account, remote_ids: list[str]) -> None:
-    """Point children at parents we hold: new items at old parents, old children at new ones."""
-    InboxItem.objects.filter(account=account, parent__isnull=True).exclude(
-        parent_remote_id=""
-    ).filter(Q(remote_id__in=remote_ids) | Q(parent_remote_id__in=remote_ids)).update(
-        parent=Subquery(InboxItem.objects.filter(
-            account_id=OuterRef("account_id"), remote_id=OuterRef("parent_remote_id")
-        ).values("pk")[:1])
-    )
+    """Children still without a parent whose parent is on this page (it arrived after them,
+    or in the same page). Looked up through the (account, parent_remote_id) and
+    (account, remote_id) indexes, then one UPDATE by primary key."""
+    children = list(InboxItem.objects.filter(
+        account=account, parent__isnull=True, parent_remote_id__in=remote_ids
+    ).values_list("pk", "parent_remote_id"))
+    if not children:
+        return
+    parents = dict(InboxItem.objects.filter(
+        account=account, remote_id__in={rid for _pk, rid in children}
+    ).values_list("remote_id", "pk"))
+    InboxItem.objects.bulk_update(
+        [InboxItem(pk=pk, parent_id=parents[rid]) for pk, rid in children if rid in parents],
+        ["parent"], batch_size=BATCH)
