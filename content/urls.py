@@ -1,6 +1,16 @@
 from django.urls import path
 
-from content.views import approvals, compose, csv_import, media, misc, posts, queue, recurrence
+from content.views import (
+    approval_steps,
+    approvals,
+    compose,
+    csv_import,
+    media,
+    misc,
+    posts,
+    queue,
+    recurrence,
+)
 from content.views import calendar as calendar_views
 
 urlpatterns = [
@@ -43,6 +53,13 @@ urlpatterns = [
     path("posts/<int:pk>/review-links/<int:link_pk>/revoke/", posts.review_link_revoke_view,
          name="review_link_revoke"),
     path("approvals/", approvals.approvals, name="approvals"),
+    path("settings/approvals/", approval_steps.approval_settings, name="approval_settings"),
+    path("settings/approvals/<int:pk>/", approval_steps.approval_step_edit,
+         name="approval_step_edit"),
+    path("settings/approvals/<int:pk>/delete/", approval_steps.approval_step_delete_view,
+         name="approval_step_delete"),
+    path("settings/approvals/<int:pk>/move/", approval_steps.approval_step_move_view,
+         name="approval_step_move"),
     path("media/", media.media_library, name="media_library"),
     path("media/upload/", media.media_upload_view, name="media_upload"),
     path("media/picker/", media.media_picker, name="media_picker"),
