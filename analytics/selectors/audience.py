@@ -60,3 +60,12 @@ def _growth(daily: dict[int, dict[dt.date, int]], period) -> int | None:
 def _latest_total(daily, period) -> int | None:
     latest = [vals[-1] for days in daily.values() if (vals := _values_in(days, period))]
     return sum(latest) if latest else None
+
+
+def collected_since(scope: Scope) -> dt.datetime | None:
+    """The first account measurement of these accounts: how far back the figures go."""
+    from django.db.models import Min
+
+    return (AccountMetricSnapshot.objects.for_org(scope.organization)
+            .filter(account_id__in=scope.account_ids)
+            .aggregate(first=Min("fetched_at"))["first"])

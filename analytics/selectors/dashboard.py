@@ -58,6 +58,7 @@ def dashboard_data(scope: Scope) -> dict:
         "heatmap": timing.heatmap(scope),
         "inbox": inbox_data,
         "provenance": provenance(rows),
+        "collected_since": audience.collected_since(scope),
     }
 
 
