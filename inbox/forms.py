@@ -138,6 +138,14 @@ class SavedSearchForm(forms.ModelForm):
             organization).connected()
         self.fields["accounts"].help_text = _(
             "Searches run through these accounts; platforms without search are skipped.")
+        self.fields["query"].help_text = _(
+            "A #hashtag, keywords or a brand name, for example #acmecoffee or acme coffee.")
+
+    def clean_query(self) -> str:
+        query = " ".join(self.cleaned_data["query"].split())
+        if not any(c.isalnum() for c in query):
+            raise forms.ValidationError(_("Enter a word or a #hashtag to search for."))
+        return query
 
 
 class InboxSettingsForm(forms.ModelForm):

@@ -18,7 +18,14 @@ from inbox.forms import (
     SavedReplyForm,
     SavedSearchForm,
 )
-from inbox.models import AutomationRule, InboxSettings, SavedReply, SavedSearch
+from inbox.models import (
+    AutomationRule,
+    InboxCursor,
+    InboxSettings,
+    SavedReply,
+    SavedSearch,
+    search_source,
+)
 from inbox.services.listening import saved_search_changed
 from socialmgr.tenancy import org_view
 
@@ -35,7 +42,7 @@ def _page(request, status=200, **forms):
     context = {
         "saved_replies": SavedReply.objects.for_org(org),
         "rules": AutomationRule.objects.for_org(org).select_related("match_account", "assign_to"),
-        "searches": SavedSearch.objects.for_org(org).prefetch_related("accounts"),
+        "searches": _searches_with_status(org),
         "reply_form": forms.get("reply_form") or SavedReplyForm(prefix="reply"),
         "rule_form": forms.get("rule_form") or AutomationRuleForm(prefix="rule",
                                                                   organization=org),
@@ -46,6 +53,18 @@ def _page(request, status=200, **forms):
         "author_form": forms.get("author_form") or AuthorRequestForm(prefix="author"),
     }
     return render(request, "inbox/settings.html", context, status=status)
+
+
+def _searches_with_status(org) -> list[SavedSearch]:
+    """Each search with, per account, how its polling stands (one query for all cursors)."""
+    searches = list(SavedSearch.objects.for_org(org).prefetch_related("accounts"))
+    cursors = {(c.source, c.account_id): c for c in InboxCursor.objects.filter(
+        source__in=[search_source(s.pk) for s in searches])}
+    for search in searches:
+        search.listening_status = [
+            (account, cursors.get((search_source(search.pk), account.pk)))
+            for account in search.accounts.all()]
+    return searches
 
 
 @org_view("inbox.work")

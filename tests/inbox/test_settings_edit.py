@@ -77,3 +77,34 @@ def test_another_organisations_entry_is_404(login, org, owner, other_org):
     client = login(owner)
     assert client.get(edit_url(org, "reply", theirs.pk)).status_code == 404
     assert client.get(edit_url(org, "nonsense", 1)).status_code == 404
+
+
+def test_search_needs_a_word(login, org, owner):
+    account = ConnectedAccountFactory(organization=org)
+    answer = login(owner).post(reverse("inbox_settings", kwargs={"org_slug": org.slug}), {
+        "section": "search", "search-name": "Nothing", "search-query": " # ",
+        "search-accounts": [account.pk], "search-enabled": "on"})
+    assert answer.status_code == 400
+    assert "Enter a word or a #hashtag" in answer.content.decode()
+    assert not SavedSearch.objects.exists()
+
+
+def test_settings_show_how_each_search_stands(login, org, owner):
+    from django.utils import timezone
+
+    good = ConnectedAccountFactory(organization=org, handle="@works")
+    unsupported = ConnectedAccountFactory(organization=org, handle="@nosearch")
+    waiting = ConnectedAccountFactory(organization=org, handle="@fresh")
+    search = SavedSearch.objects.create(organization=org, name="Brand", query="#acme")
+    search.accounts.add(good, unsupported, waiting)
+    now = timezone.now()
+    InboxCursor.objects.create(account=good, source=search_source(search.pk),
+                               last_polled_at=now)
+    InboxCursor.objects.create(account=unsupported, source=search_source(search.pk),
+                               last_polled_at=now, disabled=True,
+                               last_error="this platform offers no search")
+    body = login(owner).get(reverse("inbox_settings", kwargs={"org_slug": org.slug}))
+    text = body.content.decode()
+    assert "no search on this platform" in text
+    assert "waiting for the first search" in text
+    assert "searched 0" in text  # "searched 0 minutes ago"
