@@ -43,7 +43,9 @@ class ApiAutoSchema(AutoSchema):
         extra = dict(COMMON)
         if "{" in self.path:
             extra.update(DETAIL)
-        if self.method in ("POST", "PUT", "PATCH", "DELETE") or self._is_list_view():
+        has_query = bool(self.get_override_parameters())  # validated query parameters
+        if self.method in ("POST", "PUT", "PATCH", "DELETE") or self._is_list_view() \
+                or has_query:
             extra["400"] = WRITE["400"]
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
             extra.update({k: v for k, v in WRITE.items() if k != "400"})

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from socialmgr.api.views.accounts import ConnectedAccountViewSet
+from socialmgr.api.views.analytics import AnalyticsViewSet
 from socialmgr.api.views.inbox import InboxItemViewSet
 from socialmgr.api.views.media import MediaViewSet
 from socialmgr.api.views.posts import PostViewSet, TargetViewSet
@@ -20,5 +21,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(
         url_name="api-schema", template_name="api/swagger_ui.html"), name="api-docs"),
+    path("analytics/summary/", AnalyticsViewSet.as_view({"get": "summary"}),
+         name="api-analytics-summary"),
     path("", include(router.urls)),
 ]
