@@ -100,9 +100,17 @@ def inbox_ingest_entries(account, entries: Iterable[InboxEntry], *,
 
 
 def _upsert(account, rows: dict[str, InboxItem], result: IngestResult) -> None:
+    existing = dict(InboxItem.objects.filter(account=account, remote_id__in=list(rows))
+                    .values_list("remote_id", "kind"))
+    for remote_id, stored_kind in existing.items():
+        # A listening hit that is already in the inbox as a mention or reply stays that.
+        if rows[remote_id].kind == ItemKind.LISTENING and stored_kind != ItemKind.LISTENING:
+            del rows[remote_id]
+    if not rows:
+        result.updated = 0
+        return
     ids = list(rows)
-    existing = set(InboxItem.objects.filter(account=account, remote_id__in=ids)
-                   .values_list("remote_id", flat=True))
+    existing = {rid: kind for rid, kind in existing.items() if rid in rows}
     _known_parents(account, rows)
     edited = [i for i in rows.values() if i.edited_at]
     plain = [i for i in rows.values() if not i.edited_at]

@@ -115,3 +115,23 @@ def test_automation_rules_run_in_order_on_new_items_only(account, org, owner, me
 def test_naive_platform_times_are_taken_as_utc(account):
     inbox_ingest_entries(account, [entry("1", created_at=dt.datetime(2026, 1, 1, 12, 0))])
     assert InboxItem.objects.get().created_at == dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.django_db
+def test_a_listening_hit_does_not_turn_a_mention_into_listening(org, owner):
+    from inbox.models import ItemKind
+
+    account = ConnectedAccountFactory(organization=org)
+    inbox_ingest_entries(account, [entry("s1", "@acme hi #coffee", kind="mention")])
+    item = InboxItem.objects.get(account=account, remote_id="s1")
+    InboxItem.objects.filter(pk=item.pk).update(assignee=owner)
+    result = inbox_ingest_entries(account, [entry("s1", "@acme hi #coffee"),
+                                            entry("s2", "just #coffee")],
+                                  kind=ItemKind.LISTENING)
+    assert result.created and len(result.created) == 1
+    item.refresh_from_db()
+    assert item.kind == ItemKind.MENTION and item.assignee == owner
+    assert InboxItem.objects.get(remote_id="s2").kind == ItemKind.LISTENING
+    # The other way round: the inbox poller finds a post listening had found first.
+    inbox_ingest_entries(account, [entry("s2", "just #coffee", kind="mention")])
+    assert InboxItem.objects.get(remote_id="s2").kind == ItemKind.MENTION
