@@ -1,6 +1,7 @@
-"""Journey: an editor composes a post with an image and alt text for two accounts and
-submits it; an approver approves it from the review queue; it is scheduled.
-(The calendar steps of this journey are added with the calendar.)"""
+"""Journey (issue 4 §10): an editor composes a post with an image and alt text for two
+accounts and submits it; an approver approves it from the review queue; it shows as
+scheduled on the month calendar; the approver drags it to another day; the database
+has the new date (same wall-clock time)."""
 
 import datetime as dt
 import re
@@ -11,6 +12,8 @@ from django.utils import timezone
 from PIL import Image
 
 from content.models import Post
+from content.services.calendar import to_wall_clock
+from tests.e2e.test_calendar import _drag
 from tests.factories import DEFAULT_PASSWORD, ConnectedAccountFactory, MembershipFactory
 
 
@@ -72,7 +75,6 @@ def test_editor_composes_with_image_for_two_accounts_approver_approves_from_queu
     card.get_by_role("button", name="Approve").click()
     reviewer.get_by_text("Approved.").wait_for()
     assert reviewer.get_by_text("Nothing to review").is_visible()
-    other.close()
 
     post.refresh_from_db()
     assert post.status == "scheduled"
@@ -82,3 +84,26 @@ def test_editor_composes_with_image_for_two_accounts_approver_approves_from_queu
 
     page.reload()
     assert page.locator(".page-header .badge").first.inner_text() == "Scheduled"
+
+    # The approver finds it on the month calendar, shown as scheduled, and drags it a day on.
+    reviewer.get_by_role("navigation", name="Main").get_by_role("link",
+                                                                name=re.compile("Calendar")).click()
+    reviewer.locator("#calendar[data-ready]").wait_for()
+    reviewer.evaluate(
+        f"window.socialmgrCalendar.changeView('dayGridMonth', '{when.isoformat()}')")
+    event = reviewer.locator(f"td.fc-daygrid-day[data-date='{when.isoformat()}'] .fc-event",
+                             has_text="Spring is here")
+    event.wait_for()
+    assert "Scheduled" in event.inner_text() and "10:30" in event.inner_text()
+    new_day = when + dt.timedelta(days=1)
+    cell = reviewer.locator(f"td.fc-daygrid-day[data-date='{new_day.isoformat()}']")
+    _drag(reviewer, event, cell)
+    reviewer.locator("[data-cal-toast]").get_by_text("Moved to").wait_for()
+    assert cell.locator(".fc-event", has_text="Spring is here").count() == 1
+    other.close()
+
+    post.refresh_from_db()
+    moved = to_wall_clock(post.scheduled_at, "Europe/Berlin")
+    assert post.status == "scheduled"
+    assert (moved.date(), moved.hour, moved.minute) == (new_day, 10, 30)
+    assert set(post.targets.values_list("next_attempt_at", flat=True)) == {post.scheduled_at}
