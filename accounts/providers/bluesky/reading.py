@@ -85,7 +85,7 @@ def _entry(item: dict) -> InboxEntry | None:
     reply = record.get("reply") if isinstance(record.get("reply"), dict) else {}
     handle = str(author.get("handle") or author.get("did") or "")
     return InboxEntry(
-        remote_id=uri, kind=kind, author_handle=handle,
+        remote_id=uri, kind=kind, author_handle=f"@{handle}" if handle else "",
         author_name=str(author.get("displayName") or handle),
         text=str(record.get("text") or ""), url=web_url(handle, rkey),
         created_at=_timestamp(record.get("createdAt")) or indexed,

@@ -232,6 +232,7 @@ def test_inbox_pages_back_to_what_was_seen_and_returns_oldest_first(rsps, accoun
     assert reply.parent_remote_id == f"at://{DID}/app.bsky.feed.post/3lb7c26aye5ie"
     assert reply.url == "https://bsky.app/profile/carol.bsky.social/post/3lc3qreply"
     assert page.items[2].author_name == "Bob" and "öffnet" in page.items[2].text
+    assert page.items[2].author_handle == "@bob.example.com"
     assert page.cursor == "2026-11-28T12:05:01.000Z"
 
 

@@ -284,7 +284,7 @@ def test_inbox_has_mentions_replies_and_quotes_and_resumes_from_its_cursor(
     by_kind = {e.kind: e for e in page.items}
     assert by_kind["reply"].remote_id == reply["uri"]
     assert by_kind["reply"].parent_remote_id == mine.id == by_kind["reply"].root_remote_id
-    assert by_kind["mention"].author_handle == bob.handle and \
+    assert by_kind["mention"].author_handle == f"@{bob.handle}" and \
         by_kind["mention"].text == mention_text
     assert by_kind["reply"].url.startswith(f"https://bsky.app/profile/{bob.handle}/post/")
     assert [e.created_at for e in page.items] == sorted(e.created_at for e in page.items)
@@ -326,3 +326,17 @@ def test_metrics_count_likes_and_followers_without_impressions(appview, pds, org
     assert profile.values["posts"].value >= 1
     assert profile.values["followers"].source_field == "followersCount"
     assert "impressions" not in profile.values
+
+
+def test_listening_search_finds_public_posts_through_the_appview(appview, pds, account, bob):
+    import secrets
+
+    word = f"kaltbrueh{secrets.token_hex(4)}"
+    created = pds.post(bob, {"$type": "app.bsky.feed.post", "text": f"Bester {word} der Stadt",
+                             "createdAt": _now()})
+    provider = BlueskyProvider()
+    page = pds.wait_for(lambda: (p := provider.search(account, word)).items and p)
+    assert page and page.items, "the AppView search did not find the post"
+    assert [e.remote_id for e in page.items] == [created["uri"]]
+    assert page.items[0].author_handle == f"@{bob.handle}" and word in page.items[0].text
+    assert page.cursor
