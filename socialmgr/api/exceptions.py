@@ -8,7 +8,8 @@ dotted (`targets.0.account`), and problems not tied to one field are listed unde
 `non_field_errors`.
 Service refusals (ServiceError) answer 409 when the object's state is in the way
 (conflicts, illegal transitions) and 422 when the request cannot be carried out
-as asked; a refused role check is 403; platform failures 502/503.
+as asked; a refused role check is 403. Platform errors: a refusal or an expired
+authorisation is 422, an outage 502, a platform rate limit 503 with Retry-After.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from accounts.providers.errors import ProviderError, RateLimited
+from accounts.providers.errors import AuthExpired, ProviderError, RateLimited, Rejected
 from accounts.services.errors import Conflict, ServiceError
 
 logger = logging.getLogger(__name__)
@@ -103,5 +104,10 @@ def _provider_error(exc: ProviderError) -> Response:
         headers = {"Retry-After": str(int(exc.retry_after or 60))}
         return error_response(503, _("The platform is rate limiting us; try again later."),
                               "platform_rate_limited", headers=headers)
+    if isinstance(exc, Rejected):  # the platform refused the content: the caller's to fix
+        return error_response(422, exc.reason, "platform_rejected")
+    if isinstance(exc, AuthExpired):
+        return error_response(422, _("The account needs to be reconnected."),
+                              "needs_reconnect")
     return error_response(502, exc.message or _("The platform did not answer as expected."),
                           "platform_error")

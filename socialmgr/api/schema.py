@@ -32,8 +32,10 @@ WRITE = {
     "400": OpenApiResponse(ValidationErrorSerializer, description="Invalid input."),
     "409": _error("The object's state is in the way (changed by someone else, illegal "
                   "transition)."),
-    "422": _error("Refused by a business rule (approval required, media refused …)."),
+    "422": _error("Refused by a business rule (approval required, media refused …) or by "
+                  "the platform."),
     "502": _error("The platform failed to answer."),
+    "503": _error("The platform is rate limiting us; see the Retry-After header."),
 }
 
 
@@ -56,7 +58,7 @@ class ApiAutoSchema(AutoSchema):
 
     def _get_response_headers_for_code(self, status_code, direction="response"):
         headers = super()._get_response_headers_for_code(status_code, direction)
-        if str(status_code) == "429":
+        if str(status_code) in ("429", "503"):
             headers["Retry-After"] = {"schema": {"type": "integer"},
                                       "description": "Seconds to wait."}
         return headers
