@@ -1,19 +1,58 @@
 """Celery tasks of the publishing pipeline: thin wrappers taking ids (content/pipeline)."""
 
-from celery import shared_task
+import datetime as dt
+import time
+
+from celery import current_app, shared_task
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
 
 
 @shared_task(name="pipeline.dispatch", ignore_result=True)
-def dispatch() -> int:
+def dispatch(at: str | None = None) -> int:
+    """Claim what is due. Beat runs this every second; when something falls due before the
+    next tick, one more run is queued for that very instant, so a post due at 10:00:00.000
+    is claimed then and not up to a beat period later. `at`: the instant a run was queued
+    for (the timer may fire a few milliseconds early)."""
     from content.pipeline.dispatcher import dispatch_due_targets
 
-    return len(dispatch_due_targets())
+    if at:
+        early = (dt.datetime.fromisoformat(at) - timezone.now()).total_seconds()
+        if 0 < early < 0.5:
+            time.sleep(early)
+    claims = dispatch_due_targets()
+    if not current_app.conf.task_always_eager:
+        _dispatch_again(len(claims))
+    return len(claims)
+
+
+def _dispatch_again(claimed: int) -> None:
+    from content.pipeline.dispatcher import next_due_within
+
+    if claimed >= settings.PUBLISH_DISPATCH_BATCH:  # a backlog: keep going, do not wait
+        dispatch.apply_async()
+        return
+    due = next_due_within(timezone.now(), settings.PUBLISH_DISPATCH_LOOKAHEAD)
+    # One timed run per instant, however many beat runs see it coming.
+    if due is not None and cache.add(f"pipeline:dispatch_at:{due.isoformat()}", 1, 30):
+        dispatch.apply_async(kwargs={"at": due.isoformat()}, eta=due)
 
 
 # acks_late + reject_on_worker_lost (settings): a task whose worker dies is redelivered; the
 # lease check makes a redelivered or duplicate message a no-op once the row moved on.
+@shared_task(name="pipeline.publish_targets", ignore_result=True)
+def publish_targets(claims: list[list]) -> int:
+    """A batch of [target id, lease] pairs from one dispatcher run."""
+    from content.pipeline.dispatcher import Claim
+    from content.pipeline.worker import targets_publish
+
+    return len(targets_publish([Claim(int(pk), str(lease)) for pk, lease in claims]))
+
+
 @shared_task(name="pipeline.publish_target", ignore_result=True)
 def publish_target(target_id: int, lease: str) -> str:
+    """One claim (messages queued by earlier versions)."""
     from content.pipeline.worker import target_publish
 
     return target_publish(target_id=target_id, lease=lease)

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from accounts.providers.registry import UnknownProvider, get_provider
+from accounts.providers.registry import UnknownProvider
 from content.models import PostTarget
+from content.pipeline.providers import provider_for
 from content.services.access import approval_valid
 from content.workflows import PostState, TargetState
 
@@ -43,16 +44,17 @@ def blocking_problem(target: PostTarget) -> Stop | None:
                     _("The account %(account)s needs reconnecting. The post goes out once "
                       "it is reconnected.") % {"account": account.handle})
     try:
-        get_provider(account.provider)
+        provider_for(account.provider)
     except UnknownProvider:
         return Stop(TargetState.FAILED, "provider_off",
                     _("This platform is switched off on this server."))
-    for attachment in target.attachments.all():
+    attachments = target.attachments.all()  # prefetched by the worker
+    for attachment in attachments:
         asset = attachment.asset
         if not asset.file or not asset.file.storage.exists(asset.file.name):
             return Stop(TargetState.FAILED, "media_missing",
                         _("The media file “%(name)s” no longer exists. Replace it and try "
                           "again.") % {"name": asset.original_name or asset.file.name})
-    if not (target.effective_text.strip() or target.attachments.exists()):
+    if not (target.effective_text.strip() or attachments):
         return Stop(TargetState.FAILED, "empty", _("The post is empty."))
     return None

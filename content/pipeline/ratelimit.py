@@ -33,6 +33,22 @@ def account_limited_until(account_id: int, due: dt.datetime | None) -> dt.dateti
     return until
 
 
+def accounts_limit_ends(account_ids) -> dict[int, dt.datetime]:
+    """The remembered waits of a batch's accounts, in one cache round trip."""
+    ids = set(account_ids)
+    if not ids:
+        return {}
+    waits = cache.get_many([_key(pk) for pk in ids])
+    return {pk: waits[_key(pk)] for pk in ids if waits.get(_key(pk)) is not None}
+
+
+def limited_until(until: dt.datetime | None, due: dt.datetime | None) -> dt.datetime | None:
+    """`until` if a target due at `due` falls inside the wait (as `account_limited_until`)."""
+    if until is None or (due is not None and due >= until):
+        return None
+    return until
+
+
 def account_rate_limited(account, *, retry_after: float | None) -> dt.datetime:
     """Remember the account's wait and push its due targets past it. Returns when it ends."""
     now = timezone.now()

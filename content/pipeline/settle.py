@@ -15,16 +15,21 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import AuditEntry
+from accounts.providers.base import RemotePost
 from content.models import PostTarget
 from content.pipeline.backoff import next_attempt
 from content.pipeline.dispatcher import parse_lease
 from content.pipeline.notify import notify_target_problem
 from content.services.transitions import target_transition
-from content.workflows import TargetState
+from content.workflows import TARGET, TargetState
 
 log = logging.getLogger(__name__)
 
 MAX_ERROR = 1000
+# The batch settle below writes this transition itself: it must stay legal.
+if not TARGET.allows(TargetState.PUBLISHING, TargetState.PUBLISHED):
+    raise RuntimeError("the target machine no longer allows publishing → published")
 # Codes after which the platform must be asked before the next publish call.
 UNCERTAIN = frozenset({"uncertain", "lease_expired", "crash"})
 
@@ -46,12 +51,56 @@ def settle(target: PostTarget, lease: str, to: str, *, reason: str = "",
     return True
 
 
-def published(target: PostTarget, lease: str, *, remote_id: str, url: str,
-              at: dt.datetime | None) -> bool:
-    return settle(target, lease, TargetState.PUBLISHED, reason="published",
-                  remote_id=remote_id[:255], remote_url=url[:1000],
-                  published_at=at or timezone.now(), lease_expires_at=None,
-                  last_error="", last_error_code="", next_attempt_at=None)
+def published_many(items: list[tuple[PostTarget, str, RemotePost]]) -> list[PostTarget]:
+    """Settle a batch of published targets in one transaction; returns those still ours.
+
+    The hot path of the pipeline, so it is one compare-and-set UPDATE per row (the lease
+    and the state in its WHERE: no lock-then-check), one INSERT for all audit entries, and
+    webhook events only for organisations that subscribed to them. Same transition, audit
+    verb and event as `target_transition(target, "published")`.
+    """
+    now = timezone.now()
+    done: list[PostTarget] = []
+    with transaction.atomic():
+        for target, lease, remote in items:
+            fields = {"status": TargetState.PUBLISHED, "remote_id": remote.id[:255],
+                      "remote_url": (remote.url or "")[:1000],
+                      "published_at": remote.published_at or now, "lease_expires_at": None,
+                      "last_error": "", "last_error_code": "", "next_attempt_at": None}
+            changed = PostTarget.objects.filter(
+                pk=target.pk, status=TargetState.PUBLISHING,
+                lease_expires_at=parse_lease(lease)).update(updated_at=now, **fields)
+            if not changed:
+                log.info("target %s: lease lost, result of this run dropped", target.pk)
+                continue
+            for name, value in fields.items():
+                setattr(target, name, value)
+            done.append(target)
+        AuditEntry.objects.bulk_create(
+            AuditEntry(organization_id=t.post.organization_id, actor=None, actor_label="",
+                       verb="content.target.published", target_type=t._meta.label_lower,
+                       target_id=str(t.pk), target_label=str(t)[:200],
+                       details={"from": TargetState.PUBLISHING, "to": TargetState.PUBLISHED,
+                                "reason": "published", "post": t.post_id})
+            for t in done)
+        _settled_events(done, "post.published")
+    return done
+
+
+def _settled_events(targets: list[PostTarget], event: str) -> None:
+    """Outgoing webhooks (sent on commit), looked up once per batch instead of per target."""
+    from socialmgr.api.events import target_settled_event
+    from socialmgr.api.models import WebhookEndpoint
+
+    orgs = {t.post.organization_id for t in targets}
+    if not orgs:
+        return
+    listening = {org for org, events in WebhookEndpoint.objects.filter(
+        organization_id__in=orgs, is_active=True).values_list("organization_id", "events")
+        if event in (events or [])}
+    for target in targets:
+        if target.post.organization_id in listening:
+            target_settled_event(target)
 
 
 def retry_later(target: PostTarget, lease: str, *, code: str, message: str,
