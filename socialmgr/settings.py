@@ -327,6 +327,12 @@ SANDBOX_URL = env_str("SANDBOX_URL", "http://127.0.0.1:8001").rstrip("/")
 PUBLISH_LEASE_SECONDS = env_int("PUBLISH_LEASE_SECONDS", 300)
 PUBLISH_MAX_ATTEMPTS = env_int("PUBLISH_MAX_ATTEMPTS", 8)
 PUBLISH_DISPATCH_BATCH = env_int("PUBLISH_DISPATCH_BATCH", 500)
+# Claimed targets per worker message (published concurrently by one task), threads per
+# worker process making the platform calls, and how far ahead (seconds) a dispatcher run
+# looks for a due instant to queue one timed run for (its beat interval).
+PUBLISH_TASK_BATCH = env_int("PUBLISH_TASK_BATCH", 20)
+PUBLISH_CALL_THREADS = env_int("PUBLISH_CALL_THREADS", 32)
+PUBLISH_DISPATCH_LOOKAHEAD = float(env_str("PUBLISH_DISPATCH_LOOKAHEAD", "1.0"))
 # LinkedIn and Meta connectors (accounts/providers/linkedin, accounts/providers/meta). App
 # credentials may also be configured per installation in the UI; these are the env fallback.
 LINKEDIN_CLIENT_ID = env_str("LINKEDIN_CLIENT_ID", "")
