@@ -122,6 +122,8 @@ def test_settings_are_for_admins_and_audited(org, owner, member_of, login):
     client = login(member_of(Role.APPROVER))
     assert client.get(f"/o/{org.slug}/analytics/settings/").status_code == 403
     client = login(owner)
+    page = client.get(f"/o/{org.slug}/analytics/settings/")
+    assert page.status_code == 200 and "Link tracking" in page.content.decode()
     response = client.post(f"/o/{org.slug}/analytics/settings/",
                            {"utm_enabled": "on", "monthly_report": "on"})
     assert response.status_code == 302
