@@ -23,7 +23,7 @@ from accounts.providers.bluesky.records import (
     web_url,
 )
 from accounts.providers.bluesky.richtext import detect_facets
-from accounts.providers.bluesky.session import authed_call
+from accounts.providers.bluesky.session import authed_call, pds_url, repo_did
 from accounts.providers.bluesky.xrpc import XrpcClient, error_name
 from accounts.providers.errors import RateLimited, Rejected, Transient
 from accounts.providers.http import pick
@@ -43,7 +43,7 @@ def publish(client: XrpcClient, account: ConnectedAccount, request: PublishReque
     problems = validate_against_limits(limits, request.text, request.media)
     if problems:
         raise Rejected(" ".join(p.message for p in problems))
-    did = account.settings["did"]
+    did = repo_did(account)
     rkey = tid_for_key(request.idempotency_key) if request.idempotency_key else tid_now()
     reply = reply_refs(client, account, request.reply_to) if request.reply_to else None
     embed = None
@@ -66,7 +66,7 @@ def publish(client: XrpcClient, account: ConnectedAccount, request: PublishReque
         # whose answer was lost already posted. A timeout may also have posted.
         if isinstance(exc, RateLimited) or not request.idempotency_key:
             raise
-        existing = get_record(client, account.settings["pds_url"], AtUri(did, POST, rkey))
+        existing = get_record(client, pds_url(account), AtUri(did, POST, rkey))
         if existing:
             return _remote_post(account, existing["uri"], published_at=None)
         raise
@@ -101,8 +101,8 @@ def get_record(client: XrpcClient, pds_url: str, uri: AtUri) -> dict | None:
 
 
 def _repo_pds(account: ConnectedAccount, did: str) -> str:
-    if did == account.settings.get("did"):
-        return account.settings["pds_url"]
+    if did == repo_did(account):
+        return pds_url(account)
     return pds_endpoint(resolve_did(did))
 
 
@@ -158,14 +158,14 @@ def _link_card(client: XrpcClient, account: ConnectedAccount, url: str) -> dict:
 
 def find_published(client: XrpcClient, account: ConnectedAccount,
                    request: PublishRequest) -> RemotePost | None:
-    uri = AtUri(account.settings["did"], POST, tid_for_key(request.idempotency_key))
-    record = get_record(client, account.settings["pds_url"], uri)
+    uri = AtUri(repo_did(account), POST, tid_for_key(request.idempotency_key))
+    record = get_record(client, pds_url(account), uri)
     return _remote_post(account, record["uri"], published_at=None) if record else None
 
 
 def delete(client: XrpcClient, account: ConnectedAccount, remote_id: str) -> None:
     uri = AtUri.parse(remote_id)
-    if uri.did != account.settings.get("did"):
+    if uri.did != repo_did(account):
         raise Rejected(_("Only this account's own posts can be deleted."))
     authed_call(client, account, "com.atproto.repo.deleteRecord", method="POST",
                 json={"repo": uri.did, "collection": uri.collection, "rkey": uri.rkey})

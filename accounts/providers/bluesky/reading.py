@@ -21,7 +21,7 @@ from accounts.providers.base import (
 )
 from accounts.providers.bluesky.identity import Identity
 from accounts.providers.bluesky.records import AtUri, web_url
-from accounts.providers.bluesky.session import authed_call
+from accounts.providers.bluesky.session import authed_call, repo_did
 from accounts.providers.bluesky.xrpc import XrpcClient
 from accounts.providers.errors import ProviderError, Transient
 
@@ -144,7 +144,7 @@ def _metric_values(data: dict, mapping: dict[str, str]) -> dict[str, MetricValue
 
 def account_metrics(client: XrpcClient, account: ConnectedAccount) -> AccountMetrics:
     data = read(client, account, "app.bsky.actor.getProfile",
-                 {"actor": account.settings["did"]})
+                 {"actor": repo_did(account)})
     return AccountMetrics(fetched_at=timezone.now(),
                           values=_metric_values(data, PROFILE_METRICS))
 

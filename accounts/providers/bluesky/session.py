@@ -79,7 +79,7 @@ def refresh_session(client: XrpcClient, account: ConnectedAccount) -> Tokens:
     if not refresh_token:
         raise AuthExpired("Bluesky: no session to renew; reconnect the account")
     try:
-        data = client.call(account.settings["pds_url"], "com.atproto.server.refreshSession",
+        data = client.call(pds_url(account), "com.atproto.server.refreshSession",
                            method="POST", token=refresh_token)
     except (AuthExpired, Rejected) as exc:
         raise AuthExpired(f"Bluesky: the session could not be renewed ({exc.message})",
@@ -97,12 +97,21 @@ def renew(account: ConnectedAccount) -> None:
     account.refresh_from_db(fields=TOKEN_FIELDS)
 
 
+def pds_url(account: ConnectedAccount) -> str:
+    url = (account.settings or {}).get("pds_url")
+    if not isinstance(url, str) or not url:
+        raise AuthExpired("Bluesky: no server (PDS) is stored for this account; reconnect it")
+    return url
+
+
+def repo_did(account: ConnectedAccount) -> str:
+    return str((account.settings or {}).get("did") or account.external_id)
+
+
 def authed_call(client: XrpcClient, account: ConnectedAccount, nsid: str, **kwargs) -> Any:
     """An XRPC call to the account's PDS with its session, renewed once if it expired."""
     try:
-        return client.call(account.settings["pds_url"], nsid,
-                           token=account.get_access_token(), **kwargs)
+        return client.call(pds_url(account), nsid, token=account.get_access_token(), **kwargs)
     except AuthExpired:
         renew(account)
-    return client.call(account.settings["pds_url"], nsid, token=account.get_access_token(),
-                       **kwargs)
+    return client.call(pds_url(account), nsid, token=account.get_access_token(), **kwargs)

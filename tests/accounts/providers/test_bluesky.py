@@ -323,3 +323,12 @@ def test_two_different_dids_in_dns_count_as_no_answer(monkeypatch):
     monkeypatch.setattr(dns.resolver, "resolve", lambda *a, **k: [
         _Txt(f"did={DID}"), _Txt("did=did:plc:another")])
     assert _via_dns(HANDLE) is None
+
+
+def test_an_account_without_a_stored_server_needs_reconnecting(db):
+    account = ConnectedAccountFactory(provider="bluesky", external_id=DID, handle=HANDLE,
+                                      settings={})
+    account.set_tokens(Tokens(access_token=TOKEN, refresh_token=REFRESH))
+    account.save()
+    with pytest.raises(AuthExpired):
+        BlueskyProvider().fetch_account_metrics(account)
