@@ -77,6 +77,8 @@ def catch_up(state: State) -> None:
     # Tag shapes are measured back from when the world first caught up (a fresh demo shows
     # #coldbrew rising over its last week; afterwards it stays at its peak).
     origin = state.world.get("public_origin") or now
+    # After a long pause (a saved state file), only the backfill window is made up.
+    since = max(since, now - knobs.public_backfill_days * 86400)
     if now - since < 1:
         return
     events = activity.planned_events(knobs.seed, CHATTER_ACCOUNT, since, now,
