@@ -173,6 +173,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "calendar-recurrences": {"task": "calendar.materialise_recurrences", "schedule": 900.0},
     # Outgoing webhooks: retries (with backoff) and deliveries whose first task was lost.
     "api-webhook-dispatch": {"task": "api.dispatch_webhooks", "schedule": 10.0},
+    "api-webhook-purge": {"task": "api.purge_webhook_deliveries", "schedule": 3600.0},
     # Analytics: account metrics daily, post metrics at 1 h … 30 d (analytics/services).
     "analytics-collect": {"task": "analytics.enqueue_due", "schedule": 300.0},
     "analytics-monthly-report": {"task": "analytics.send_monthly_reports",
@@ -353,6 +354,8 @@ API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/minute")
 # Outgoing webhooks: attempts per delivery before it is marked failed (exponential backoff).
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+# Days the delivery log keeps finished deliveries (shown on the webhook's settings page).
+WEBHOOK_LOG_DAYS = env_int("WEBHOOK_LOG_DAYS", 30)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["socialmgr.api.authentication.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["socialmgr.api.permissions.HasOrgPermission"],

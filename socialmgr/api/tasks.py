@@ -2,7 +2,11 @@
 
 from celery import shared_task
 
-from socialmgr.api.services.webhooks import webhook_deliveries_due, webhook_delivery_attempt
+from socialmgr.api.services.webhooks import (
+    webhook_deliveries_due,
+    webhook_deliveries_purge,
+    webhook_delivery_attempt,
+)
 
 
 @shared_task(name="api.deliver_webhook", ignore_result=True)
@@ -15,3 +19,8 @@ def dispatch_webhooks() -> None:
     """Beat: queue every delivery whose (re)try is due."""
     for delivery_id in webhook_deliveries_due():
         deliver_webhook.delay(delivery_id)
+
+
+@shared_task(name="api.purge_webhook_deliveries", ignore_result=True)
+def purge_webhook_deliveries() -> None:
+    webhook_deliveries_purge()

@@ -266,3 +266,22 @@ def test_new_inbox_items_emit_item_received_once(settings, org, account, endpoin
     events = [json.loads(c.request.body) for c in responses.calls]
     assert sorted(e["data"]["item"]["remote_id"] for e in events) == ["c1", "c2"]
     assert {e["event"] for e in events} == {"inbox.item_received"}
+
+
+def test_old_finished_deliveries_are_purged(org, endpoint):
+    from socialmgr.api.services.webhooks import webhook_deliveries_purge
+
+    def make(status, days_old):
+        delivery = WebhookDelivery.objects.create(
+            organization=org, endpoint=endpoint, event="post.failed",
+            event_id="00000000-0000-0000-0000-0000000000ff", payload={}, status=status)
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            created_at=timezone.now() - dt.timedelta(days=days_old))
+        return delivery
+
+    old_done, old_failed = make("succeeded", 40), make("failed", 40)
+    old_pending, recent = make("pending", 40), make("succeeded", 2)
+    assert webhook_deliveries_purge() == 2
+    left = set(WebhookDelivery.objects.values_list("pk", flat=True))
+    assert left == {old_pending.pk, recent.pk}
+    assert old_done.pk not in left and old_failed.pk not in left

@@ -211,3 +211,13 @@ def webhook_deliveries_due(*, now: dt.datetime | None = None, limit: int = 200) 
         status=DeliveryStatus.PENDING, next_attempt_at=now, lease_expires_at=None)
     return list(WebhookDelivery.objects.due(now).order_by("next_attempt_at")
                 .values_list("pk", flat=True)[:limit])
+
+
+def webhook_deliveries_purge(*, now: dt.datetime | None = None, batch: int = 5000) -> int:
+    """Forget finished deliveries older than WEBHOOK_LOG_DAYS (pending ones are kept)."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.WEBHOOK_LOG_DAYS)
+    ids = list(WebhookDelivery.objects.filter(
+        status__in=[DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED], created_at__lt=cutoff,
+    ).values_list("pk", flat=True)[:batch])
+    WebhookDelivery.objects.filter(resent_from_id__in=ids).update(resent_from=None)
+    return WebhookDelivery.objects.filter(pk__in=ids).delete()[0]
