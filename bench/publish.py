@@ -5,7 +5,8 @@ Real Celery processes (beat + workers, threads pool) publish them to a sandbox s
 baseline is a plain ThreadPoolExecutor + requests client posting as many statuses to the
 same sandbox in the same run. Needs REDIS_URL (the broker); PostgreSQL is what the numbers
 are meant for. PUBLISH_BENCH_POSTS (default 1000), PUBLISH_BENCH_WORKERS (2) and
-PUBLISH_BENCH_CONCURRENCY (threads per worker, 64) tune it.
+PUBLISH_BENCH_CONCURRENCY (threads per worker, 8: batches in flight, each one
+DB connection) tune it.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def run() -> dict:
 
     n = int(os.environ.get("PUBLISH_BENCH_POSTS", 1000))
     workers = int(os.environ.get("PUBLISH_BENCH_WORKERS", 2))
-    concurrency = int(os.environ.get("PUBLISH_BENCH_CONCURRENCY", 64))
+    concurrency = int(os.environ.get("PUBLISH_BENCH_CONCURRENCY", 8))
     pool = os.environ.get("PUBLISH_BENCH_POOL", "threads")
     import redis
 

@@ -34,6 +34,10 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = (5.0, 20.0)  # (connect, read) seconds
 MAX_REASON_LENGTH = 500
+# Connections kept per host. Provider instances are reused by the publishing pipeline and
+# called from many threads at once (settings.PUBLISH_CALL_THREADS): with requests' default
+# of 10, the rest would open and drop a TCP/TLS connection on every call.
+POOL_MAXSIZE = 64
 RESET_HEADERS = ("x-rate-limit-reset", "ratelimit-reset", "x-ratelimit-reset")
 
 __all__ = [
@@ -164,7 +168,7 @@ class HttpClient:
         self.timeout = timeout
         self._is_auth_expired = is_auth_expired
         self._reason = reason_from_body or globals()["reason_from_body"]
-        self.session = session or requests.Session()
+        self.session = session or pooled_session()
 
     # --- hooks a provider may override ------------------------------------------------
     def is_auth_expired(self, response: requests.Response, body: Any) -> bool:
@@ -242,6 +246,15 @@ class HttpClient:
             if secret:
                 text = text.replace(secret, "[redacted]")
         return redact(text)
+
+
+def pooled_session() -> requests.Session:
+    """A plain session whose connection pool is big enough for concurrent callers."""
+    session = requests.Session()
+    adapter = requests.adapters.HTTPAdapter(pool_maxsize=POOL_MAXSIZE)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
 
 
 def _body(response: requests.Response) -> Any:

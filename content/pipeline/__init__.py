@@ -1,7 +1,7 @@
 """The scheduled publishing pipeline: dispatcher, worker, reconcile, watchdog.
 
-    dispatch_due_targets()        claim due targets, queue one task each (beat, every 1 s)
-    target_publish(target_id, lease)   publish one claim and settle its outcome
+    dispatch_due_targets()        claim due targets, queue them in small batches (beat, 1 s)
+    targets_publish(claims)       publish a batch of claims concurrently and settle them
     publishing_tick()             both, inline: the deterministic step tests drive
 
 See docs/architecture.md "Content and publishing".
@@ -11,9 +11,18 @@ from __future__ import annotations
 
 
 def publishing_tick(*, now=None) -> dict[int, str]:
-    """Dispatch once and run every claimed target inline; {target id: resulting state}."""
+    """Dispatch once and run every claimed target inline, in the batches the tasks get;
+    {target id: resulting state}."""
+    from django.conf import settings
+
     from content.pipeline.dispatcher import dispatch_due_targets
-    from content.pipeline.worker import target_publish
+    from content.pipeline.worker import targets_publish
 
     claims = dispatch_due_targets(now=now, enqueue=False)
-    return {c.target_id: target_publish(target_id=c.target_id, lease=c.lease) for c in claims}
+    size = max(1, settings.PUBLISH_TASK_BATCH)
+    results: dict[int, str] = {}
+    for start in range(0, len(claims), size):
+        batch = claims[start:start + size]
+        done = targets_publish(batch)
+        results.update({c.target_id: done.get(c.target_id, "stale") for c in batch})
+    return results

@@ -61,13 +61,15 @@ def _call_one(call: Call) -> Outcome:
 def _call_account(calls: list[Call]) -> list[Outcome]:
     """One account's targets in order; stop calling after a 429 or an expired sign-in."""
     out: list[Outcome] = []
+    stopped = False
     try:
         for call in calls:
-            if out and out[-1].kind == "error" and isinstance(out[-1].error,
-                                                             RateLimited | AuthExpired):
+            if stopped:
                 out.append(Outcome("deferred"))
                 continue
-            out.append(_call_one(call))
+            outcome = _call_one(call)
+            out.append(outcome)
+            stopped = isinstance(outcome.error, RateLimited | AuthExpired)
     finally:
         # A connector that touched the database from this thread must not leak the connection.
         connections.close_all()
