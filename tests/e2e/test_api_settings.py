@@ -24,6 +24,11 @@ def test_admin_creates_uses_and_revokes_a_token(signed_in_page, org):
     page.goto(f"/o/{org.slug}/settings/api/")
     assert token not in page.content()  # shown once
     page.get_by_role("button", name="Revoke CMS").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("button", name="Keep").click()
+    assert client.get("/api/v1/accounts/").status_code == 200  # kept
+    page.get_by_role("button", name="Revoke CMS").click()
+    dialog.get_by_role("button", name="Revoke token").click()
     assert page.get_by_text("Revoked").first.is_visible()
     assert client.get("/api/v1/accounts/").status_code == 401
 
