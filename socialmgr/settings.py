@@ -237,6 +237,7 @@ MAILERS = {
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["socialmgr.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -41,10 +41,11 @@ def org_view(perm: str = "org.view"):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             membership = resolve_membership(request, org_slug)
-            if not membership.can(perm):
-                raise PermissionDenied
+            # Set before the role check so a 403 page still shows the organisation's shell.
             request.membership = membership
             request.organization = membership.organization
+            if not membership.can(perm):
+                raise PermissionDenied
             if not request.user.timezone:
                 timezone.activate(membership.organization.timezone)
             return view(request, *args, **kwargs)

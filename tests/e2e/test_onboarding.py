@@ -67,8 +67,8 @@ def test_sign_up_create_organisation_invite_and_switch_to_german(page, browser, 
 
     # 5. They switch the interface to German and see German navigation.
     colleague.get_by_label("Language").select_option("de")
-    colleague.wait_for_load_state()
     nav = colleague.get_by_role("navigation", name="Hauptnavigation")
+    nav.get_by_role("link", name="Kalender").wait_for()
     for label in ("Kalender", "Posteingang", "Analysen", "Einstellungen"):
         assert nav.get_by_role("link", name=label).is_visible()
     assert colleague.locator("html").get_attribute("lang") == "de"
