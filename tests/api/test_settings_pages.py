@@ -75,7 +75,7 @@ def test_register_a_webhook_shows_the_secret_once(org, login, owner):
     assert response.status_code == 200
     assert re.search(r'value="whsec_[^"]+"', response.content.decode())
     endpoint = WebhookEndpoint.objects.get()
-    assert endpoint.events == ["post.published", "post.failed"]
+    assert endpoint.events == ["post.published", "post.failed"] and endpoint.is_active
     assert endpoint.get_secret().startswith("whsec_")
     assert "whsec_" not in client.get("/o/acme/settings/webhooks/").content.decode()
 

@@ -54,7 +54,8 @@ def _check_events(events: list[str]) -> list[str]:
 
 
 def webhook_endpoint_create(*, organization, actor, url: str, events: list[str],
-                            description: str = "", request=None) -> tuple[WebhookEndpoint, str]:
+                            description: str = "", is_active: bool = True,
+                            request=None) -> tuple[WebhookEndpoint, str]:
     """Register `url`; returns the endpoint and its signing secret (shown once)."""
     url = _check_url(url)
     events = _check_events(events)
@@ -63,7 +64,7 @@ def webhook_endpoint_create(*, organization, actor, url: str, events: list[str],
         endpoint = WebhookEndpoint.objects.create(
             organization=organization, url=url, events=events,
             description=description.strip()[:200], secret_encrypted=encrypt(secret),
-            created_by=actor)
+            is_active=is_active, created_by=actor)
         audit_record(organization=organization, actor=actor, verb="api.webhook.created",
                      target=endpoint, request=request, details={"events": events})
     return endpoint, secret

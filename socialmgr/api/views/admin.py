@@ -65,7 +65,7 @@ def webhooks(request):
         try:
             _endpoint, secret = webhook_endpoint_create(
                 organization=org, actor=request.user, url=d["url"], events=d["events"],
-                description=d["description"], request=request)
+                description=d["description"], is_active=d["is_active"], request=request)
         except ServiceError as exc:
             form.add_error("url" if exc.code == "unsafe_url" else None, exc.message)
         else:
