@@ -73,7 +73,20 @@ def connect_start(request, provider_key: str):
         return redirect("connect_page", org_slug=org.slug, provider_key=provider.key)
     flowstate.remember(request.session, provider.key, org_slug=org.slug, state=start.state,
                        account_id=account.pk if account else None)
-    return redirect(start.redirect_url)
+    return _handoff(request, provider, start.redirect_url)
+
+
+def _handoff(request, provider, url: str):
+    """Send the browser on to the platform from a page of ours, not with a redirect.
+
+    Our CSP says `form-action 'self'`, and Chrome applies it to every redirect that follows
+    a form submission, so a 302 from this POST to the platform is blocked. A page that
+    navigates on (meta refresh, plus a link) is a new navigation, not a form submission.
+    """
+    response = render(request, "accounts/connected/handoff.html",
+                      {"provider": provider, "redirect_url": url})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
