@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, F, Max, Prefetch, Q, Sum
 from django.db.models.functions import TruncDate
 
 from analytics.models import POST_METRIC_NAMES, TargetMetrics
 from analytics.selectors.period import Period
 from analytics.selectors.scope import Scope
+from content.models import PostTarget
 
 TABLE_LIMIT = 50  # rows on the page; the CSV export has all of them
 TOP = 5
@@ -53,8 +54,10 @@ def posts_per_day(scope: Scope) -> dict:
 
 def post_rows(scope: Scope, *, limit: int | None = TABLE_LIMIT, order: str = "best"):
     """Published targets with their latest values, best (or worst) engagement first."""
-    qs = (_published(scope, scope.period)
-          .select_related("account", "target__post"))
+    # The target and its post come in a second query for just these rows: joining them
+    # before the sort would make the database join every post of the period.
+    qs = (_published(scope, scope.period).select_related("account")
+          .prefetch_related(Prefetch("target", PostTarget.objects.select_related("post"))))
     if order == "worst":
         qs = qs.filter(engagements__isnull=False).order_by(F("engagements").asc(), "published_at")
     else:
