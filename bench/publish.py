@@ -114,7 +114,7 @@ def run() -> dict:
                            "--without-gossip", "--without-mingle", "-n", f"bench{i}@%h"],
                           env, ROOT) for i in range(workers)]
         try:
-            time.sleep(6)  # workers and beat up
+            _wait_until_running(workers)
             due = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=3)).replace(microsecond=0)
             keys = _schedule(org, accounts, n, due)
             published = PostTarget.objects.filter(post__organization=org, status="published")
@@ -135,10 +135,30 @@ def run() -> dict:
                    worker_count=workers * concurrency, processes=workers, pool=pool)
 
 
+def _wait_until_running(workers: int, timeout: float = 120) -> None:
+    """Every worker answers a ping and beat's dispatcher has run on one of them: a loaded
+    machine can take far longer than a fixed sleep to start them, which would be measured
+    as lag."""
+    from django.utils import timezone
+
+    from socialmgr.celery import app
+    from socialmgr.ops.models import Heartbeat
+
+    started = timezone.now()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        answered = app.control.ping(timeout=1.0) or []
+        ran = Heartbeat.objects.filter(kind="dispatcher", last_seen__gt=started).exists()
+        if len(answered) >= workers and ran:
+            return
+        time.sleep(0.5)
+    raise SystemExit("bench publish: the workers or beat did not start in time")
+
+
 def _celery(args: list[str], env: dict, root) -> subprocess.Popen:
     log = open(LOG_PATH, "a") if LOG_PATH else subprocess.DEVNULL  # noqa: SIM115
     return subprocess.Popen([sys.executable, "-m", "celery", "-A", "socialmgr", *args,
-                             "--loglevel=WARNING"], cwd=root, env=env,
+                             os.environ.get("PUBLISH_BENCH_LOGLEVEL", "--loglevel=WARNING")], cwd=root, env=env,
                             stdout=log, stderr=log)
 
 

@@ -11,7 +11,7 @@ unexpected) maps to a state: nothing crashes the worker or loops on the same row
 from __future__ import annotations
 
 import logging
-from concurrent.futures import FIRST_COMPLETED, wait
+from concurrent.futures import wait
 
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
@@ -109,12 +109,19 @@ def _prepare(target: PostTarget, lease: str, until, results: dict) -> Call | Non
                 uncertain=target.last_error_code in settle.UNCERTAIN)
 
 
+# Outcomes are settled in windows: one transaction for what finished together, while a
+# slow platform does not hold up the settling of the others.
+SETTLE_WINDOW_SECONDS = 0.5
+
+
 def _settle_as_they_come(started, results: dict) -> None:
-    """Settle each account group as its calls finish; published ones in one transaction."""
+    """Settle the account groups as their calls finish; published ones in one transaction."""
     by_future = {future: group for group, future in started}
     pending = set(by_future)
     while pending:
-        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        done, pending = wait(pending, timeout=SETTLE_WINDOW_SECONDS)
+        if not done:
+            continue
         finished = [(call, outcome) for future in done
                     for call, outcome in zip(by_future[future], future.result(), strict=True)]
         _settle_outcomes(finished, results)
