@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from accounts.models import Membership
@@ -14,8 +15,11 @@ from tests.factories import ConnectedAccountFactory, MembershipFactory
 
 @pytest.fixture(autouse=True)
 def _fresh_throttle(settings):
+    """A private cache per test: throttle history never leaks between tests (token ids repeat
+    on SQLite), and no shared cache (a developer's var/cache, Redis) is cleared."""
     settings.API_RATE_LIMIT = "10000/minute"
-    cache.clear()  # throttle history of earlier tests (token ids may repeat on SQLite)
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": f"api-tests-{uuid.uuid4()}"}}
 
 
 @pytest.fixture

@@ -101,6 +101,27 @@ def test_rate_limit_answers_429_with_retry_after(org, api, issue_token, settings
     assert other.get("/api/v1/accounts/").status_code == 200
 
 
+@pytest.mark.redis
+def test_rate_limit_is_shared_through_redis(org, api, issue_token, settings):
+    """Counted in Redis, so every web process sees the same count."""
+    import uuid
+
+    from django.core.cache import caches
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": settings.REDIS_URL,
+                                   "KEY_PREFIX": f"api-test-{uuid.uuid4()}"}}
+    settings.API_RATE_LIMIT = "2/minute"
+    client = api(issue_token(org, Role.VIEWER))
+    assert client.get("/api/v1/accounts/").status_code == 200
+    assert client.get("/api/v1/accounts/").status_code == 200
+    redis = caches["default"]._cache.get_client()
+    keys = redis.keys(f"*{settings.CACHES['default']['KEY_PREFIX']}*")
+    assert len(keys) == 1 and b"api-throttle:token:" in keys[0]
+    assert client.get("/api/v1/accounts/").status_code == 429
+    redis.delete(*keys)
+
+
 # --- tenancy: a token of one organisation gets 404 for every object of another ------------
 
 def _png() -> bytes:
