@@ -28,12 +28,14 @@ def dashboard_summary(organization: Organization, user) -> dict:
     accounts = ConnectedAccount.objects.for_org(organization).connected().aggregate(
         total=Count("id"), attention=Count("id", filter=~Q(status="active"))
     )
+    now = timezone.now()
     posts = Post.objects.for_org(organization).aggregate(
         pending=Count("id", filter=Q(status=PostState.PENDING)),
-        scheduled=Count("id", filter=Q(status=PostState.SCHEDULED)),
+        # Still to go out: a post keeps its "scheduled" status after it was published.
+        scheduled=Count("id", filter=Q(status=PostState.SCHEDULED, scheduled_at__gte=now)),
     )
     upcoming = (Post.objects.for_org(organization)
-                .filter(status=PostState.SCHEDULED, scheduled_at__gte=timezone.now())
+                .filter(status=PostState.SCHEDULED, scheduled_at__gte=now)
                 .order_by("scheduled_at").prefetch_related("targets__account")[:5])
     return {
         "members": Membership.objects.filter(organization=organization).count(),

@@ -80,8 +80,8 @@ def main() -> int:
     celery = [PY, "-m", "celery", "-A", "socialmgr"]
     commands = {
         "web": [PY, "manage.py", "runserver", "127.0.0.1:8000"],
-        "worker": [*celery, "worker", "--loglevel=INFO", "--concurrency=2"],
-        "beat": [*celery, "beat", "--loglevel=INFO"],
+        "worker": [*celery, "worker", "--loglevel=WARNING", "--concurrency=2"],
+        "beat": [*celery, "beat", "--loglevel=WARNING"],
     }
     procs.update({name: subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)
                   for name, cmd in commands.items()})
