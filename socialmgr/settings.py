@@ -377,7 +377,11 @@ SPECTACULAR_SETTINGS = {
         '`{"detail": "…", "code": "…"}`; invalid input (400) adds '
         '`"errors": {"field": [{"code": "…", "message": "…"}]}` (nested fields dotted, '
         "e.g. `targets.0.account`). "
-        "Lists are cursor-paginated: follow `next`."
+        "Lists are cursor-paginated: follow `next`.\n\n"
+        "Webhooks (Settings → Webhooks) POST `{\"id\", \"event\", \"created_at\", \"data\"}` "
+        "for post.published, post.failed (per account), inbox.item_received and "
+        "approval.requested, signed in `X-Socialmgr-Signature: t=<unix>,v1=<hex>` = "
+        "HMAC-SHA256(secret, \"<t>.<raw body>\"); non-2xx answers are retried with backoff."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

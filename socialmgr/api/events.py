@@ -10,8 +10,9 @@ from socialmgr.api.webhooks import emit
 
 
 def _post(post) -> dict:
+    version = post.version if isinstance(post.version, int) else None  # F() mid-update
     return {"id": post.pk, "title": post.title, "text": post.text, "status": post.status,
-            "scheduled_at": post.scheduled_at, "version": post.version}
+            "scheduled_at": post.scheduled_at, "version": version}
 
 
 def approval_requested_event(post, *, actor=None) -> None:
