@@ -1,6 +1,7 @@
 """Admin pages: create/revoke tokens, register/edit/delete webhooks, re-send deliveries;
 and the public schema and docs pages."""
 
+import json
 import re
 import socket
 
@@ -138,8 +139,9 @@ def test_schema_and_docs_are_served(client, db):
     assert "ApiToken" in document["components"]["securitySchemes"]
     approve = document["paths"]["/api/v1/posts/{id}/approve/"]["post"]
     assert {"200", "400", "401", "403", "404", "409", "422", "429"} <= set(approve["responses"])
-    assert all(op.get("summary") for path in document["paths"].values()
-               for op in path.values())
+    operations = [op for path in document["paths"].values() for op in path.values()]
+    assert all(op.get("summary") for op in operations)
+    assert all('"examples"' in json.dumps(op) for op in operations)  # each has an example
     docs = client.get("/api/v1/docs/")
     assert docs.status_code == 200
     html = docs.content.decode()

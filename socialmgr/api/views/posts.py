@@ -57,7 +57,11 @@ def _action_doc(summary: str, description: str, request=None, request_example=No
                     "post back for approval.",
         examples=[ex.POST_UPDATE, ex.POST_RESPONSE, ex.CONFLICT]),
     destroy=extend_schema(summary="Delete a draft",
-                          description="A post that (partly) went out is archived instead."),
+                          description="A post that (partly) went out is archived instead.",
+                          examples=[OpenApiExample(
+                              "Not a draft", response_only=True, status_codes=["422"],
+                              value={"detail": "Only drafts can be deleted. Cancel the post "
+                                               "first.", "code": "not_draft"})]),
 )
 class PostViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet):
     serializer_class = PostSerializer
