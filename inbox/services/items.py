@@ -81,6 +81,29 @@ def inbox_items_assign(*, organization, item_ids: list[int], assignee, actor,
     return changed
 
 
+def inbox_items_add_label(*, organization, item_ids: list[int], label: str, actor,
+                          account_ids: frozenset[int] | None = None) -> list[int]:
+    """Add one label to many items (those that lack it); returns the ids that changed."""
+    label = label.strip()[:50]
+    if not label:
+        raise ServiceError(_("Enter a label."))
+    if len(item_ids) > MAX_BULK:
+        raise ServiceError(_("Select at most %(n)s items at once.") % {"n": MAX_BULK})
+    qs = InboxItem.objects.for_org(organization).filter(pk__in=item_ids)
+    if account_ids is not None:
+        qs = qs.filter(account_id__in=account_ids)
+    with transaction.atomic():
+        items = [i for i in qs.select_for_update().only("pk", "labels") if label not in i.labels]
+        for item in items:
+            item.labels = sorted({*item.labels, label})
+        InboxItem.objects.bulk_update(items, ["labels"], batch_size=MAX_BULK)
+        changed = [i.pk for i in items]
+        if changed:
+            audit_record(organization=organization, actor=actor, verb="inbox.item.updated",
+                         details={"items": changed, "label": label})
+    return changed
+
+
 def inbox_item_set_status(*, item: InboxItem, status: str, actor) -> bool:
     changed = inbox_items_set_status(organization=item.organization, item_ids=[item.pk],
                                      status=status, actor=actor)

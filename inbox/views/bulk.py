@@ -18,24 +18,20 @@ from socialmgr.tenancy import org_view
 @org_view("inbox.work")
 @require_POST
 def bulk_status(request):
-    """Mark the selected items done or open, or assign them; the answer offers an undo for
-    status changes. Only items of accounts the member may use change."""
+    """The selected items: mark done or open (with an undo), assign, or label.
+
+    Only items of accounts the member may use change."""
     ids = [int(v) for v in request.POST.getlist("items") if v.isdigit()]
     scope = member_account_scope(request.membership)
-    assigning = request.POST.get("action") == "assign"
+    action = request.POST.get("action") or "status"
     status = request.POST.get("status", "")
-    error, message = "", ""
     changed: list[int] = []
-    form = AssignForm(request.POST, organization=request.organization, prefix="bulk")
+    error = message = ""
     if not ids:
         error = _("Select at least one item.")
-    elif assigning and not form.is_valid():
-        error = _("Choose a member.")
-    elif not assigning and status not in ItemStatus.values:
-        error = _("Unknown status.")
     else:
         try:
-            changed, message = _apply(request, ids, scope, assigning, status, form)
+            changed, message = _apply(request, action, ids, scope, status)
         except ServiceError as exc:
             error = exc.message
     if not is_htmx(request):
@@ -51,18 +47,22 @@ def bulk_status(request):
                  .select_related("account", "assignee"))
     return render(request, "inbox/_bulk_result.html", {
         "error": error, "message": message, "items": items,
-        "changed": [] if assigning else changed,
+        "changed": changed if action == "status" else [],  # only status changes undo
         "undo_status": ItemStatus.OPEN if status == ItemStatus.DONE else ItemStatus.DONE,
         "inbox_settings": inbox_settings_for(request.organization),
     }, status=400 if error else 200)
 
 
-def _apply(request, ids, scope, assigning, status, form) -> tuple[list[int], str]:
-    org, n = request.organization, 0
-    if assigning:
+def _apply(request, action: str, ids: list[int], scope, status: str) -> tuple[list[int], str]:
+    """Run one bulk action; ServiceError for anything the member must correct."""
+    org, actor = request.organization, request.user
+    if action == "assign":
+        form = AssignForm(request.POST, organization=org, prefix="bulk")
+        if not form.is_valid():
+            raise ServiceError(_("Choose a member."))
         who = form.cleaned_data["assignee"]
         changed = services.inbox_items_assign(organization=org, item_ids=ids, assignee=who,
-                                              actor=request.user, account_ids=scope)
+                                              actor=actor, account_ids=scope)
         n = len(changed)
         if who is None:
             return changed, ngettext("%(n)s item unassigned.", "%(n)s items unassigned.",
@@ -70,8 +70,16 @@ def _apply(request, ids, scope, assigning, status, form) -> tuple[list[int], str
         return changed, ngettext("%(n)s item assigned to %(name)s.",
                                  "%(n)s items assigned to %(name)s.", n) % {
             "n": n, "name": who.display_name}
+    if action == "label":
+        changed = services.inbox_items_add_label(
+            organization=org, item_ids=ids, label=request.POST.get("label", ""), actor=actor,
+            account_ids=scope)
+        return changed, ngettext("Label added to %(n)s item.", "Label added to %(n)s items.",
+                                 len(changed)) % {"n": len(changed)}
+    if action != "status" or status not in ItemStatus.values:
+        raise ServiceError(_("Unknown status."))
     changed = services.inbox_items_set_status(organization=org, item_ids=ids, status=status,
-                                              actor=request.user, account_ids=scope)
+                                              actor=actor, account_ids=scope)
     n = len(changed)
     if status == ItemStatus.DONE:
         return changed, ngettext("%(n)s item marked as done.", "%(n)s items marked as done.",

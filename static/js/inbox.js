@@ -48,6 +48,13 @@
   document.addEventListener("keydown", function (e) {
     if (!document.querySelector("[data-inbox]")) return;
     if (e.key === "Escape" && typing(e.target)) { e.target.blur(); return; }
+    // Enter in the bulk label field adds the label (the form's first button would mark done).
+    if (e.key === "Enter" && e.target.matches("[data-bulk-label]")) {
+      e.preventDefault();
+      var add = document.querySelector("[data-bulk-label-submit]");
+      if (add) add.click();  // a click, so htmx sends the button's action too
+      return;
+    }
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && e.target.closest("[data-reply-form]")) {
       e.preventDefault(); e.target.closest("form").requestSubmit(); return;
     }

@@ -106,6 +106,14 @@ def test_bulk_assign_from_the_list(signed_in_page, page, org, owner):
     expect(page.get_by_text("2 items assigned to Bea Berg.")).to_be_visible()
     assert set(InboxItem.objects.filter(assignee=bea).values_list("text", flat=True)) == {
         "first question", "second question"}
+    # Enter in the label field adds the label; it does not mark the items done.
+    for text in ("first question", "second question"):  # the updated rows come unselected
+        page.locator("[data-inbox-row]", has_text=text).locator(".inbox-row-check").check()
+    page.get_by_label("Label for the selected items").fill("sunday")
+    page.get_by_label("Label for the selected items").press("Enter")
+    expect(page.get_by_text("Label added to 2 items.")).to_be_visible()
+    assert set(InboxItem.objects.filter(labels__contains=["sunday"])
+               .values_list("status", flat=True)) == {"open"}
 
 
 @pytest.mark.django_db(transaction=True)

@@ -132,3 +132,21 @@ def test_bulk_assign_to_an_outsider_changes_nothing(login, org, owner, other_org
         HTTP_HX_REQUEST="true")
     assert answer.status_code == 400
     assert InboxItem.objects.get(pk=item.pk).assignee is None
+
+
+def test_bulk_label(login, org, owner):
+    account = ConnectedAccountFactory(organization=org)
+    tagged = InboxItemFactory(organization=org, account=account, labels=["billing"])
+    plain = InboxItemFactory(organization=org, account=account)
+    untouched = InboxItemFactory(organization=org, account=account)
+    client = login(owner)
+    answer = client.post(url("inbox_bulk", org), {
+        "items": [tagged.pk, plain.pk], "action": "label", "label": " billing "},
+        HTTP_HX_REQUEST="true")
+    assert "Label added to 1 item." in answer.content.decode()
+    assert InboxItem.objects.get(pk=plain.pk).labels == ["billing"]
+    assert InboxItem.objects.get(pk=tagged.pk).labels == ["billing"]
+    assert InboxItem.objects.get(pk=untouched.pk).labels == []
+    empty = client.post(url("inbox_bulk", org), {"items": [plain.pk], "action": "label",
+                                                 "label": "  "}, HTTP_HX_REQUEST="true")
+    assert empty.status_code == 400 and "Enter a label." in empty.content.decode()
