@@ -25,7 +25,8 @@ from bench._util import percentile
 
 ACCOUNTS = 100
 LATENCY_MS = 50
-# PUBLISH_BENCH_LOG=path keeps the worker and beat output for diagnosis.
+# PUBLISH_BENCH_LOG=path keeps the worker and beat output for diagnosis
+# (PUBLISH_BENCH_LOGLEVEL=INFO logs when each task was received and how long it took).
 LOG_PATH = os.environ.get("PUBLISH_BENCH_LOG", "")
 
 
@@ -106,7 +107,10 @@ def run() -> dict:
         accounts = _accounts(org, sb.control)
         tokens = [sb.control.create_account(f"base_{i}")["access_token"]
                   for i in range(ACCOUNTS)]
+        cpu = {"baseline_client": time.process_time(), "sandbox": _cpu_seconds(sb.proc.pid)}
         baseline = _baseline(sb.url, tokens, n)
+        cpu["baseline_client"] = time.process_time() - cpu["baseline_client"]
+        cpu["baseline_sandbox"] = _cpu_seconds(sb.proc.pid) - cpu.pop("sandbox")
         env = child_env(SANDBOX_URL=sb.url, PUBLISH_DISPATCH_BATCH=str(max(n, 500)))
         beat_file = str(ROOT / "var" / f"bench-beat-{os.getpid()}")
         procs = [_celery(["beat", "-s", beat_file], env, ROOT)]
@@ -117,11 +121,15 @@ def run() -> dict:
             _wait_until_running(workers)
             due = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=3)).replace(microsecond=0)
             keys = _schedule(org, accounts, n, due)
+            before = {p.pid: _cpu_seconds(p.pid) for p in procs}
+            sandbox_before = _cpu_seconds(sb.proc.pid)
             published = PostTarget.objects.filter(post__organization=org, status="published")
             deadline = time.monotonic() + 120
             while published.count() < n and time.monotonic() < deadline:
                 time.sleep(0.5)
             stats = sb.control.stats(events=True)
+            cpu["pipeline"] = sum(_cpu_seconds(p.pid) - before[p.pid] for p in procs)
+            cpu["sandbox"] = _cpu_seconds(sb.proc.pid) - sandbox_before
         finally:
             for proc in procs:
                 proc.terminate()
@@ -131,7 +139,7 @@ def run() -> dict:
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait()
-    return _report(n, keys, stats, due, baseline, published.count(),
+    return _report(n, keys, stats, due, baseline, published.count(), cpu=cpu,
                    worker_count=workers * concurrency, processes=workers, pool=pool)
 
 
@@ -157,12 +165,22 @@ def _wait_until_running(workers: int, timeout: float = 120) -> None:
 
 def _celery(args: list[str], env: dict, root) -> subprocess.Popen:
     log = open(LOG_PATH, "a") if LOG_PATH else subprocess.DEVNULL  # noqa: SIM115
+    level = os.environ.get("PUBLISH_BENCH_LOGLEVEL", "WARNING")  # INFO: every task's timing
     return subprocess.Popen([sys.executable, "-m", "celery", "-A", "socialmgr", *args,
-                             os.environ.get("PUBLISH_BENCH_LOGLEVEL", "--loglevel=WARNING")], cwd=root, env=env,
-                            stdout=log, stderr=log)
+                             f"--loglevel={level}"], cwd=root, env=env, stdout=log, stderr=log)
 
 
-def _report(n, keys, stats, due, baseline, published, *, worker_count, processes,
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (all its threads), from /proc (Linux)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _report(n, keys, stats, due, baseline, published, *, cpu, worker_count, processes,
             pool) -> dict:
     by_key = stats["statuses"]["by_key"]
     first_seen = {e["idempotency_key"]: e["received_at"] for e in stats["statuses"]["events"]}
@@ -183,4 +201,8 @@ def _report(n, keys, stats, due, baseline, published, *, worker_count, processes
         "worker_count": worker_count,
         "worker_processes": processes,
         "pool": pool,
+        # CPU per post (ms): what the numbers above cost, independent of the machine's load.
+        # pipeline = workers + beat while publishing (PostgreSQL and Redis not included).
+        "cpu_ms_per_post": {key: round(1000 * value / max(n, 1), 2)
+                            for key, value in cpu.items()},
     }

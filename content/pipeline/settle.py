@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -60,17 +60,17 @@ def published_many(items: list[tuple[PostTarget, str, RemotePost]]) -> list[Post
     verb and event as `target_transition(target, "published")`.
     """
     now = timezone.now()
+    rows = [(target, parse_lease(lease), {
+        "status": TargetState.PUBLISHED, "remote_id": remote.id[:255],
+        "remote_url": (remote.url or "")[:1000], "published_at": remote.published_at or now,
+        "lease_expires_at": None, "last_error": "", "last_error_code": "",
+        "next_attempt_at": None}) for target, lease, remote in items]
     done: list[PostTarget] = []
     with transaction.atomic():
-        for target, lease, remote in items:
-            fields = {"status": TargetState.PUBLISHED, "remote_id": remote.id[:255],
-                      "remote_url": (remote.url or "")[:1000],
-                      "published_at": remote.published_at or now, "lease_expires_at": None,
-                      "last_error": "", "last_error_code": "", "next_attempt_at": None}
-            changed = PostTarget.objects.filter(
-                pk=target.pk, status=TargetState.PUBLISHING,
-                lease_expires_at=parse_lease(lease)).update(updated_at=now, **fields)
-            if not changed:
+        settled = (_cas_published_postgres(rows, now) if connection.vendor == "postgresql"
+                   else _cas_published_each(rows, now))
+        for target, _lease, fields in rows:
+            if target.pk not in settled:
                 log.info("target %s: lease lost, result of this run dropped", target.pk)
                 continue
             for name, value in fields.items():
@@ -85,6 +85,35 @@ def published_many(items: list[tuple[PostTarget, str, RemotePost]]) -> list[Post
             for t in done)
         _settled_events(done, "post.published")
     return done
+
+
+def _cas_published_each(rows, now: dt.datetime) -> set[int]:
+    return {target.pk for target, lease, fields in rows
+            if PostTarget.objects.filter(pk=target.pk, status=TargetState.PUBLISHING,
+                                         lease_expires_at=lease).update(updated_at=now,
+                                                                        **fields)}
+
+
+def _cas_published_postgres(rows, now: dt.datetime) -> set[int]:
+    """All rows in one `UPDATE … FROM (VALUES …) … RETURNING id`: same compare-and-set
+    (state and lease in the WHERE), one statement instead of one per target."""
+    table = connection.ops.quote_name(PostTarget._meta.db_table)
+    values = ", ".join(["(%s::bigint, %s::timestamptz, %s, %s, %s::timestamptz)"] * len(rows))
+    params: list = []
+    for target, lease, fields in rows:
+        params += [target.pk, lease, fields["remote_id"], fields["remote_url"],
+                   fields["published_at"]]
+    # Only the table name is interpolated (from the model); every value is a parameter.
+    sql = (f"UPDATE {table} AS t SET status = %s, remote_id = v.remote_id, "  # noqa: S608
+           f"remote_url = v.remote_url, published_at = v.published_at, "
+           f"lease_expires_at = NULL, next_attempt_at = NULL, last_error = '', "
+           f"last_error_code = '', updated_at = %s "
+           f"FROM (VALUES {values}) AS v(id, lease, remote_id, remote_url, published_at) "
+           f"WHERE t.id = v.id AND t.status = %s AND t.lease_expires_at = v.lease "
+           f"RETURNING t.id")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [TargetState.PUBLISHED, now, *params, TargetState.PUBLISHING])
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _settled_events(targets: list[PostTarget], event: str) -> None:
