@@ -227,6 +227,14 @@ def post_edit(request, pk: int):
     if post.status in (PostState.CANCELLED, PostState.ARCHIVED):
         messages.error(request, _("This post can no longer be edited."))
         return redirect("post_detail", org_slug=request.organization.slug, pk=post.pk)
+    usable = {a.pk for a in usable_accounts(request.membership)}
+    hidden = [t.account for t in post.targets.all() if t.account_id not in usable]
+    if hidden:
+        # Saving would drop the targets this member cannot see: refuse instead.
+        messages.error(request, _("This post also goes to %(names)s, which you may not use. "
+                                  "Ask an admin or a colleague with access to edit it.")
+                       % {"names": ", ".join(a.handle for a in hidden)})
+        return redirect("post_detail", org_slug=request.organization.slug, pk=post.pk)
     return _handle(request, post)
 
 

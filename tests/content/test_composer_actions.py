@@ -202,3 +202,17 @@ def test_an_occurrence_edited_in_the_composer_is_left_alone_by_series_edits(
     recurrence_edit_text(rule=rule, actor=approver, text="New tip for all", scope="future")
     assert Post.objects.get(pk=first.post_id).text == "Special edition"
     assert Post.objects.get(pk=second.post_id).text == "New tip for all"
+
+
+def test_a_post_that_also_goes_to_an_account_off_limits_cannot_be_edited_by_them(
+        login, member_of, accounts, org, make_post):
+    post = make_post(author=member_of("approver"))  # for both accounts
+    editor = member_of("editor")
+    restrict(editor, org, [accounts[0]])
+    client = login(editor)
+    response = client.post(url("post_edit", pk=post.pk), {
+        "text": "Only mine now", "accounts": [accounts[0].pk], "action": "draft",
+        "version": post.version}, follow=True)
+    assert f"also goes to {accounts[1].handle}" in response.content.decode()
+    assert set(post.targets.values_list("account_id", flat=True)) == {a.pk for a in accounts}
+    assert Post.objects.get(pk=post.pk).text != "Only mine now"
