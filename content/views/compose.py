@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -20,15 +20,14 @@ from content.forms import ComposeForm
 from content.models import Label, MediaAsset, Post, Snippet
 from content.selectors import usable_accounts
 from content.services.access import membership_of, steps_for
-from content.services.calendar import to_wall_clock
 from content.services.link_preview import first_url, link_preview_fetch
 from content.services.posts import post_create, post_update
-from content.services.queue import post_add_to_queue
 from content.services.recurrence import recurrence_occurrence_detach
 from content.services.validation import problems_for
 from content.services.workflow import post_publish_now, post_schedule, post_submit
 from content.views.common import get_post
 from content.views.compose_actions import composer_buttons
+from content.views.queue import queue_post
 from content.workflows import PostState
 from socialmgr.tenancy import org_view
 
@@ -179,28 +178,9 @@ def _run_action(request, post, action: str, data) -> None:
         post_publish_now(post=post, actor=request.user)
         messages.success(request, _("Publishing now."))
     elif action == "queue":
-        _queue(request, post)
+        queue_post(request, post)
     else:
         messages.success(request, _("Saved."))
-
-
-def _queue(request, post) -> None:
-    """Next free slot; a post that still needs review is planned there and submitted."""
-    result = post_add_to_queue(post=post, actor=request.user)
-    when = formats.date_format(to_wall_clock(result.at, request.organization.timezone),
-                               "SHORT_DATETIME_FORMAT")
-    if result.scheduled:
-        messages.success(request, _("Added to the queue: scheduled for %(when)s.")
-                         % {"when": when})
-        return
-    post.refresh_from_db()
-    if post.status in (PostState.DRAFT, PostState.CHANGES):
-        post_submit(post=post, actor=request.user)
-        messages.success(request, _("Planned for %(when)s, the next free slot, and submitted "
-                                    "for approval.") % {"when": when})
-    else:
-        messages.warning(request, _("Planned for %(when)s, the next free slot. It is "
-                                    "published there once approved.") % {"when": when})
 
 
 def _handle(request, post=None):

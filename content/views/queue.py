@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -18,6 +19,8 @@ from content.models.calendar import Weekday
 from content.selectors_calendar import visible_accounts
 from content.services.calendar import to_wall_clock
 from content.services.queue import post_add_to_queue, queue_slot_add, queue_slot_delete, slot_times
+from content.services.workflow import post_submit
+from content.workflows import PostState
 from socialmgr.tenancy import org_view
 
 UPCOMING_DAYS = 14
@@ -91,19 +94,32 @@ def post_add_to_queue_view(request, pk: int):
     post = get_object_or_404(Post.objects.for_org(request.organization)
                              .select_related("organization"), pk=pk)
     try:
-        result = post_add_to_queue(post=post, actor=request.user)
+        with transaction.atomic():
+            queue_post(request, post)
     except ServiceError as exc:
         messages.error(request, exc.message)
-    else:
-        when = formats.date_format(to_wall_clock(result.at, request.organization.timezone),
-                                   "SHORT_DATETIME_FORMAT")
-        if result.scheduled:
-            messages.success(request, _("Added to the queue: scheduled for %(when)s.")
-                             % {"when": when})
-        else:
-            messages.warning(request, _("Planned for %(when)s, the next free slot. It is "
-                                        "published there once approved.") % {"when": when})
     nxt = request.POST.get("next", "")
     if nxt.startswith(f"/o/{request.organization.slug}/"):
         return redirect(nxt)
     return redirect("post_detail", org_slug=request.organization.slug, pk=post.pk)
+
+
+def queue_post(request, post) -> None:
+    """Next free slot, with a message saying what happened. A draft that still needs
+    review is planned there and submitted, so it can go out once approved.
+    Call inside a transaction: a refused submission must not leave the time planned."""
+    result = post_add_to_queue(post=post, actor=request.user)
+    when = formats.date_format(to_wall_clock(result.at, request.organization.timezone),
+                               "SHORT_DATETIME_FORMAT")
+    if result.scheduled:
+        messages.success(request, _("Added to the queue: scheduled for %(when)s.")
+                         % {"when": when})
+        return
+    post.refresh_from_db()
+    if post.status in (PostState.DRAFT, PostState.CHANGES):
+        post_submit(post=post, actor=request.user)
+        messages.success(request, _("Planned for %(when)s, the next free slot, and submitted "
+                                    "for approval.") % {"when": when})
+    else:
+        messages.warning(request, _("Planned for %(when)s, the next free slot. It is "
+                                    "published there once approved.") % {"when": when})

@@ -216,3 +216,30 @@ def test_a_post_that_also_goes_to_an_account_off_limits_cannot_be_edited_by_them
     assert f"also goes to {accounts[1].handle}" in response.content.decode()
     assert set(post.targets.values_list("account_id", flat=True)) == {a.pk for a in accounts}
     assert Post.objects.get(pk=post.pk).text != "Only mine now"
+
+
+def test_add_to_queue_on_the_post_page_plans_and_submits_a_draft_needing_review(
+        login, member_of, accounts, org, make_post):
+    org.approval_required = True
+    org.save()
+    _slot_tomorrow(org, accounts[0], member_of("approver"))
+    editor = member_of("editor")
+    post = make_post(author=editor, account_ids=[accounts[0].pk])
+    response = login(editor).post(url("post_add_to_queue", pk=post.pk), follow=True)
+    assert "submitted for approval" in response.content.decode()
+    post.refresh_from_db()
+    assert post.status == PostState.PENDING
+    assert to_wall_clock(post.scheduled_at, org.timezone).time() == dt.time(8, 15)
+
+
+def test_add_to_queue_that_cannot_be_submitted_plans_nothing(login, member_of, accounts, org,
+                                                             make_post):
+    org.approval_required = True
+    org.save()
+    _slot_tomorrow(org, accounts[0], member_of("approver"))
+    editor = member_of("editor")
+    post = make_post(author=editor, text="x" * 900, account_ids=[accounts[0].pk])  # too long
+    response = login(editor).post(url("post_add_to_queue", pk=post.pk), follow=True)
+    assert response.status_code == 200
+    post.refresh_from_db()
+    assert post.status == PostState.DRAFT and post.scheduled_at is None
