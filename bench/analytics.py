@@ -76,7 +76,7 @@ def generate(org_ids: list[int], account_ids: dict[int, list[int]], targets: int
         for org_id, n in per_org.items():
             accts = "ARRAY[" + ",".join(map(str, account_ids[org_id])) + "]"
             # Spread over two years, deterministic but not regular (a multiplicative hash).
-            when = f"now() - ((g * 7919) %% ({DAYS} * 1440)) * interval '1 minute'"
+            when = f"now() - ((g::bigint * 7919) %% ({DAYS} * 1440)) * interval '1 minute'"
             insert_select(Post, {
                 "organization": str(org_id), "text": "'Benchmark post ' || g",
                 "status": "'scheduled'", "scheduled_at": when, "timezone": "'Europe/Berlin'",
@@ -89,7 +89,7 @@ def generate(org_ids: list[int], account_ids: dict[int, list[int]], targets: int
                 "published_at": "p.scheduled_at", "idempotency_key": "gen_random_uuid()",
                 "created_at": "p.created_at", "updated_at": "p.created_at",
             }, "content_post p WHERE p.organization_id = %s", [org_id])
-        reach = "(300 + (t.id * 104729) %% 5000)"
+        reach = "(300 + (t.id::bigint * 104729) %% 5000)"
         insert_select(TargetMetrics, {
             "organization": "p.organization_id", "account": "t.account_id", "target": "t.id",
             "post": "p.id", "provider": "'sandbox'", "published_at": "t.published_at",
