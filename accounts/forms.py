@@ -56,12 +56,12 @@ class PreferencesForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     language = forms.ChoiceField(
         label=_("Language"),
-        choices=[("", _("Same as my browser"))] + list(settings.LANGUAGES),
+        choices=[("", _("Same as my browser")), *settings.LANGUAGES],
         required=False,
     )
     timezone = forms.ChoiceField(
         label=_("Time zone"),
-        choices=lambda: [("", _("Same as the organisation"))] + timezone_choices(),
+        choices=lambda: [("", _("Same as the organisation")), *timezone_choices()],
         required=False,
     )
 

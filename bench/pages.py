@@ -3,9 +3,8 @@
 from django.test import Client
 
 from accounts.roles import Role
-from tests.factories import ConnectedAccountFactory, MembershipFactory, OrganizationFactory
-
 from bench._util import time_requests
+from tests.factories import ConnectedAccountFactory, MembershipFactory, OrganizationFactory
 
 
 def run() -> dict:

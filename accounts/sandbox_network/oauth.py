@@ -217,7 +217,8 @@ def _oauth_error(error: str, description: str, status: int = 400) -> HttpError:
 
 def _page(title: str, body: str) -> str:
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>{html.escape(title)} · Sandbox</title>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
+<title>{html.escape(title)} · Sandbox</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="/_sandbox/style.css"></head>
 <body><main><p class="brand">Sandbox network</p><h1>{html.escape(title)}</h1>{body}</main>

@@ -30,7 +30,8 @@ def invitation_create(*, actor_membership: Membership, email: str, role: str,
     org = actor_membership.organization
     email = email.strip().lower()
     if role not in grantable_roles(actor_membership.role):
-        raise ServiceError(_("You cannot invite someone as “%(role)s”.") % {"role": Role(role).label})
+        raise ServiceError(_("You cannot invite someone as “%(role)s”.")
+                           % {"role": Role(role).label})
     if Membership.objects.filter(organization=org, user__email__iexact=email).exists():
         raise ServiceError(_("%(email)s is already a member.") % {"email": email}, code="member")
     # A new invitation replaces any still-pending one, so only the newest link works.

@@ -1,4 +1,4 @@
-"""Pages outside any organisation: the start page, creating an organisation, invitations, preferences."""
+"""Pages outside any organisation: start page, new organisation, invitations, preferences."""
 
 from allauth.account.adapter import get_adapter
 from django.contrib import messages

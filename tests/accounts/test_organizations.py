@@ -15,7 +15,8 @@ def test_creating_an_organisation_makes_the_creator_its_owner(login, user_factor
     assert response.status_code == 302
     assert response["Location"] == "/o/acme-social/"
     assert Membership.objects.get(organization=org, user=user).role == Role.OWNER
-    assert AuditEntry.objects.filter(organization=org, verb="accounts.organization.created").exists()
+    assert AuditEntry.objects.filter(organization=org,
+                                     verb="accounts.organization.created").exists()
 
 
 @pytest.mark.django_db
