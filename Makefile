@@ -39,7 +39,6 @@ test: install
 
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check . || true
 	SOCIALMGR_TESTING=true $(PY) manage.py makemigrations --check --dry-run
 
 bench: install
