@@ -332,7 +332,7 @@ PUBLISH_DISPATCH_BATCH = env_int("PUBLISH_DISPATCH_BATCH", 500)
 # Claimed targets per worker message (published concurrently by one task), threads per
 # worker process making the platform calls, and how far ahead (seconds) a dispatcher run
 # looks for a due instant to queue one timed run for (its beat interval).
-PUBLISH_TASK_BATCH = env_int("PUBLISH_TASK_BATCH", 20)
+PUBLISH_TASK_BATCH = env_int("PUBLISH_TASK_BATCH", 50)
 PUBLISH_CALL_THREADS = env_int("PUBLISH_CALL_THREADS", 32)
 PUBLISH_DISPATCH_LOOKAHEAD = float(env_str("PUBLISH_DISPATCH_LOOKAHEAD", "1.0"))
 # LinkedIn and Meta connectors (accounts/providers/linkedin, accounts/providers/meta). App

@@ -135,8 +135,8 @@ def _claim_due(now: dt.datetime, lease: dt.datetime, size: int) -> list[int]:
 
 
 def _enqueue(claims: list[Claim]) -> None:
-    """Small batches per message: a worker publishes a batch concurrently, and a thousand
-    due posts cost fifty messages instead of a thousand."""
+    """Batches per message (PUBLISH_TASK_BATCH): a worker publishes a batch concurrently,
+    and a thousand due posts cost twenty messages instead of a thousand."""
     from content.tasks_pipeline import publish_targets
 
     size = max(1, settings.PUBLISH_TASK_BATCH)
