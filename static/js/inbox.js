@@ -5,7 +5,13 @@
   var OFF_KEY = "inbox.shortcutsOff";
 
   function rows() { return Array.prototype.slice.call(document.querySelectorAll("[data-inbox-row]")); }
-  function current() { return document.querySelector("[data-inbox-row].is-selected"); }
+  function current() {
+    // The open conversation's row, also in the moment between its swap and the settle that
+    // marks the row (a quick second "j" must not start over at the top).
+    var id = openedId();
+    return document.querySelector("[data-inbox-row].is-selected") ||
+      (id === null ? null : document.querySelector('[data-inbox-row][data-item-id="' + id + '"]'));
+  }
   function conversation() { return document.getElementById("conversation"); }
 
   function openedId() {
