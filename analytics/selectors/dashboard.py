@@ -55,7 +55,7 @@ def dashboard_data(scope: Scope) -> dict:
         "top": [r for r in rows if r.engagements is not None][: posts.TOP],
         "bottom": posts.post_rows(scope, limit=posts.TOP, order="worst"),
         "labels": posts.label_rows(scope),
-        "heatmap": timing.heatmap(scope),
+        "heatmap": timing.cached_heatmap(scope),
         "inbox": inbox_data,
         "provenance": provenance(rows),
         "collected_since": audience.collected_since(scope),

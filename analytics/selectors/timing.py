@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
+from django.core.cache import cache
 from django.db.models import Avg, Count
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
@@ -51,3 +53,21 @@ def _best(cells) -> list[tuple[int, int]]:
     """The three strongest slots with at least two posts behind them."""
     ranked = sorted(((v[0], k) for k, v in cells.items() if v[1] >= 2), reverse=True)
     return [k for _v, k in ranked[:3]]
+
+
+CACHE_SECONDS = 3600
+
+
+def cached_heatmap(scope: Scope) -> dict:
+    """The heatmap, cached for an hour: a year of history barely moves within one, and it is
+    the dashboard's most expensive query (every post of the year, whatever the period)."""
+    accounts = ",".join(str(pk) for pk in sorted(scope.account_ids))
+    digest = hashlib.sha256(accounts.encode()).hexdigest()[:16]
+    org = scope.organization
+    key = (f"analytics:heatmap:{org.pk}:{org.created_at.timestamp()}:{scope.tz.key}:{digest}:"
+           f"{timezone.now():%Y%m%d%H}")
+    result = cache.get(key)
+    if result is None:
+        result = heatmap(scope)
+        cache.set(key, result, CACHE_SECONDS)
+    return result
