@@ -17,11 +17,15 @@ def user_organizations(user):
     return Organization.objects.filter(memberships__user=user).order_by("name")
 
 
-def dashboard_summary(organization: Organization, user) -> dict:
-    """The overview page: what needs attention today. A fixed number of queries."""
+def dashboard_summary(organization: Organization, user, *,
+                      membership: Membership | None = None) -> dict:
+    """The overview page: what needs attention today. A fixed number of queries.
+
+    Post counts and "coming up" cover the posts the member may see (content's rule)."""
     from django.utils import timezone
 
-    from content.models import Post, PostTarget
+    from content.models import PostTarget
+    from content.selectors import posts_visible_to
     from content.workflows import PostState, TargetState
     from inbox.models import InboxItem
 
@@ -29,13 +33,14 @@ def dashboard_summary(organization: Organization, user) -> dict:
         total=Count("id"), attention=Count("id", filter=~Q(status="active"))
     )
     now = timezone.now()
-    posts = Post.objects.for_org(organization).aggregate(
+    membership = membership or Membership.objects.get(organization=organization, user=user)
+    visible = posts_visible_to(membership)
+    posts = visible.aggregate(
         pending=Count("id", filter=Q(status=PostState.PENDING)),
         # Still to go out: a post keeps its "scheduled" status after it was published.
         scheduled=Count("id", filter=Q(status=PostState.SCHEDULED, scheduled_at__gte=now)),
     )
-    upcoming = (Post.objects.for_org(organization)
-                .filter(status=PostState.SCHEDULED, scheduled_at__gte=now)
+    upcoming = (visible.filter(status=PostState.SCHEDULED, scheduled_at__gte=now)
                 .order_by("scheduled_at").prefetch_related("targets__account")[:5])
     return {
         "members": Membership.objects.filter(organization=organization).count(),

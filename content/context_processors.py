@@ -9,12 +9,12 @@ def content_counts(request) -> dict:
         return {}
 
     def counts():
-        from content.models import Notification, Post
-        from content.workflows import PostState
+        from content.models import Notification
+        from content.selectors import queue_counts
 
+        membership = getattr(request, "membership", None)
         return {
-            "approvals": Post.objects.for_org(organization)
-            .filter(status=PostState.PENDING).count(),
+            "approvals": queue_counts(membership)["pending"] if membership else 0,
             "notifications": Notification.objects.filter(
                 user=request.user, organization=organization, read_at__isnull=True).count(),
         }

@@ -22,6 +22,7 @@ from icalendar import Calendar, Event
 from accounts.audit import audit_record
 from accounts.models import Membership
 from content.models import CalendarFeedToken, Post, PostTarget
+from content.selectors import posts_visible_to
 from content.selectors_calendar import visible_accounts
 from content.workflows import POST, PostState
 
@@ -65,7 +66,7 @@ def build_calendar(user, *, base_url: str, now: dt.datetime | None = None) -> by
         if not membership.can("post.view"):
             continue
         org = membership.organization
-        posts = Post.objects.for_org(org).filter(
+        posts = posts_visible_to(membership, Post.objects.for_org(org)).filter(
             scheduled_at__gte=now - PAST, scheduled_at__lt=now + FUTURE,
             targets__account__in=visible_accounts(membership),
         ).exclude(status__in=[PostState.CANCELLED, PostState.ARCHIVED]).distinct() \

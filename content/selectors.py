@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
-from accounts.models import ConnectedAccount, Membership
+from accounts.models import AccountAccess, ConnectedAccount, Membership
+from accounts.roles import role_allows
+from accounts.selectors import accounts_for_member
 from content.models import (
     Notification,
     Post,
@@ -18,14 +20,38 @@ from content.workflows import PostState, delivery_status
 
 def usable_accounts(membership: Membership):
     """Accounts this member may post to (the accounts app decides when it knows)."""
-    try:
-        from accounts.selectors import accounts_for_member
-    except ImportError:
-        accounts_for_member = None
-    if accounts_for_member is not None:
-        return list(accounts_for_member(membership))
-    return list(ConnectedAccount.objects.for_org(membership.organization).connected()
-                .order_by("provider", "handle"))
+    return list(accounts_for_member(membership))
+
+
+def _is_restricted(membership: Membership) -> bool:
+    """Whether `accounts_for_member` limits this member to some accounts (same rule)."""
+    return not role_allows(membership.role, "channels.manage") and \
+        AccountAccess.objects.filter(membership_id=membership.pk).exists()
+
+
+def posts_visible_to(membership: Membership, posts=None):
+    """The posts this member may see: `posts` (default: all of the organisation's) without
+    those whose targets all go to accounts the member may not use.
+
+    The one visibility rule for the post page, review queue, calendar, overview and API.
+    Unrestricted members see every post; a post without targets hides nothing, so it stays.
+    """
+    if posts is None:
+        posts = Post.objects.for_org(membership.organization)
+    if not _is_restricted(membership):
+        return posts
+    targets = PostTarget.objects.filter(post_id=OuterRef("pk"))
+    allowed = accounts_for_member(membership).values("pk")
+    return posts.filter(Exists(targets.filter(account_id__in=allowed)) | ~Exists(targets))
+
+
+def accounts_off_limits(membership: Membership, post: Post) -> list[ConnectedAccount]:
+    """The accounts `post` goes to that this member may not use (an edit would drop them)."""
+    if not _is_restricted(membership):
+        return []
+    allowed = set(accounts_for_member(membership).values_list("pk", flat=True))
+    return [t.account for t in PostTarget.objects.filter(post=post).select_related("account")
+            .order_by("account__handle") if t.account_id not in allowed]
 
 
 def posts_with_targets(organization):
@@ -49,7 +75,8 @@ def review_queue(membership: Membership, tab: str = "mine"):
     """Posts waiting for review. `mine`: those whose open step this member holds."""
     from content.services.access import holds_step, steps_for
 
-    base = posts_with_targets(membership.organization).order_by("scheduled_at", "created_at")
+    base = posts_visible_to(membership, posts_with_targets(membership.organization)) \
+        .order_by("scheduled_at", "created_at")
     if tab == "changes":
         return with_delivery(base.filter(status=PostState.CHANGES))
     pending = with_delivery(base.filter(status=PostState.PENDING))
@@ -87,8 +114,9 @@ def _next_step(steps, done: set):
     return False
 
 
-def queue_counts(organization) -> dict[str, int]:
-    counts = Post.objects.for_org(organization).aggregate(
+def queue_counts(membership: Membership) -> dict[str, int]:
+    """The review queue's tab counts, of the posts this member may see."""
+    counts = posts_visible_to(membership).aggregate(
         pending=Count("pk", filter=Q(status=PostState.PENDING)),
         changes=Count("pk", filter=Q(status=PostState.CHANGES)),
     )

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from content.models import Label, MediaRendition, Post, PostTarget, PostTargetMedia
+from content.selectors import posts_visible_to
 from content.services.calendar import may_move, resolve_local, wall_clock_iso
 from content.workflows import DELIVERY_LABELS, POST, TARGET, PostState, delivery_status
 
@@ -63,8 +64,8 @@ def calendar_posts(membership: Membership, start: dt.datetime, end: dt.datetime,
     """Posts planned in [start, end) (UTC) that the member may see, filtered."""
     org = membership.organization
     accounts = visible_accounts(membership)
-    qs = Post.objects.for_org(org).filter(scheduled_at__gte=start, scheduled_at__lt=end) \
-        .exclude(status__in=HIDDEN)
+    qs = posts_visible_to(membership, Post.objects.for_org(org)).filter(
+        scheduled_at__gte=start, scheduled_at__lt=end).exclude(status__in=HIDDEN)
     target_filter = PostTarget.objects.filter(account__in=accounts)
     if filters.accounts:
         target_filter = target_filter.filter(account_id__in=filters.accounts)

@@ -18,7 +18,8 @@ def dashboard(request):
     if request.session.get(LAST_ORG_SESSION_KEY) != request.organization.slug:
         request.session[LAST_ORG_SESSION_KEY] = request.organization.slug
     return render(request, "accounts/dashboard.html",
-                  {"summary": dashboard_summary(request.organization, request.user)})
+                  {"summary": dashboard_summary(request.organization, request.user,
+                                                 membership=request.membership)})
 
 
 @org_view("org.settings")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
@@ -16,10 +20,36 @@ class Forbidden(ServiceError):
         super().__init__(message or _("Your role does not allow this."), code="forbidden")
 
 
+# The membership the services act with when a caller set one (see `acting_as`).
+_acting: ContextVar[Membership | None] = ContextVar("content_acting_membership", default=None)
+
+
+@contextmanager
+def acting_as(membership: Membership) -> Iterator[Membership]:
+    """Run content services with `membership` as the actor's membership in its organisation.
+
+    For callers whose rights are not the stored membership's, e.g. an API token capped at a
+    lower role: `with acting_as(capped): post_approve(post=..., actor=capped.user)` applies
+    the capped role (and the member's account restrictions) exactly as the UI applies a
+    person's role. It only applies to that user in that organisation; any other actor or
+    organisation is looked up as usual. Nested uses restore the outer one on exit.
+    """
+    reset = _acting.set(membership)
+    try:
+        yield membership
+    finally:
+        _acting.reset(reset)
+
+
 def membership_of(actor, organization) -> Membership:
     """The actor's membership in the organisation; Forbidden for anyone else."""
     if actor is None or not getattr(actor, "pk", None):
         raise Forbidden()
+    acting = _acting.get()
+    if acting is not None and acting.user_id == actor.pk \
+            and acting.organization_id == organization.pk:
+        return acting
+    # Looked up once per request and organisation (a service may ask several times).
     cached = getattr(actor, "_content_memberships", None)
     if cached is None:
         cached = actor._content_memberships = {}

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_record
 from accounts.services.errors import Conflict, ServiceError
 from content.models import Label, MediaAsset, Post, PostTarget, PostTargetMedia
-from content.selectors import usable_accounts
+from content.selectors import accounts_off_limits, usable_accounts
 from content.services.access import require
 from content.services.transitions import post_transition, target_transition
 from content.workflows import PostState, TargetState
@@ -126,6 +126,7 @@ def post_update(*, post: Post, actor, data: PostData, expected_version: int) -> 
     """
     organization = post.organization
     membership = require(actor, organization, "post.edit")
+    _refuse_off_limits(membership, post)
     accounts, media, labels = _check(organization, membership, data)
     if data.scheduled_at and data.scheduled_at != post.scheduled_at \
             and data.scheduled_at <= timezone.now() and post.status == PostState.SCHEDULED:
@@ -147,6 +148,17 @@ def post_update(*, post: Post, actor, data: PostData, expected_version: int) -> 
         _after_edit(locked, actor, changed)
     post.refresh_from_db()
     return post
+
+
+def _refuse_off_limits(membership, post: Post) -> None:
+    """A member may not edit a post that also goes to accounts they may not use: their
+    edit could only keep or drop those targets blindly, so nobody's work is lost instead."""
+    hidden = accounts_off_limits(membership, post)
+    if hidden:
+        raise ServiceError(
+            _("This post also goes to %(names)s, which you may not use. Ask an admin or a "
+              "colleague with access to edit it.") % {"names": ", ".join(a.handle for a in hidden)},
+            code="accounts_off_limits")
 
 
 def _after_edit(post: Post, actor, content_changed: bool) -> None:

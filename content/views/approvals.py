@@ -14,7 +14,7 @@ def approvals(request):
         tab = "mine"
     posts = review_queue(request.membership, tab)
     return render(request, "content/approvals.html", {
-        "posts": posts, "tab": tab, "counts": queue_counts(request.organization),
+        "posts": posts, "tab": tab, "counts": queue_counts(request.membership),
         "decision_form": DecisionForm(),
         "schedule_form": ScheduleForm(tz_name=request.organization.timezone),
     })

@@ -11,13 +11,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.services.errors import ServiceError
 from content.models import CalendarFeedToken, Post
-from content.selectors import posts_with_targets, with_delivery
+from content.selectors import posts_visible_to, posts_with_targets, with_delivery
 from content.selectors_calendar import (
     Filters,
     feed_events,
     feed_range,
     filter_choices,
-    visible_accounts,
 )
 from content.services.access import can_approve_now
 from content.services.calendar import (
@@ -79,9 +78,8 @@ def calendar_feed(request):
 
 def _visible_post(request, pk: int) -> Post:
     """A post of this organisation on an account the member may see; else 404."""
-    qs = Post.objects.for_org(request.organization).select_related("organization").filter(
-        targets__account__in=visible_accounts(request.membership)).distinct()
-    return get_object_or_404(qs, pk=pk)
+    qs = Post.objects.for_org(request.organization).select_related("organization")
+    return get_object_or_404(posts_visible_to(request.membership, qs), pk=pk)
 
 
 @require_POST

@@ -18,7 +18,7 @@ from accounts.models import ConnectedAccount
 from accounts.services.errors import ServiceError
 from content.forms import ComposeForm
 from content.models import Label, MediaAsset, Post, Snippet
-from content.selectors import usable_accounts
+from content.selectors import accounts_off_limits, usable_accounts
 from content.services.access import membership_of, steps_for
 from content.services.link_preview import first_url, link_preview_fetch
 from content.services.posts import post_create, post_update
@@ -207,8 +207,7 @@ def post_edit(request, pk: int):
     if post.status in (PostState.CANCELLED, PostState.ARCHIVED):
         messages.error(request, _("This post can no longer be edited."))
         return redirect("post_detail", org_slug=request.organization.slug, pk=post.pk)
-    usable = {a.pk for a in usable_accounts(request.membership)}
-    hidden = [t.account for t in post.targets.all() if t.account_id not in usable]
+    hidden = accounts_off_limits(request.membership, post)
     if hidden:
         # Saving would drop the targets this member cannot see: refuse instead.
         messages.error(request, _("This post also goes to %(names)s, which you may not use. "

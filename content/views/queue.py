@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.services.errors import ServiceError
 from content.models import Post, QueueSlot
 from content.models.calendar import Weekday
+from content.selectors import posts_visible_to
 from content.selectors_calendar import visible_accounts
 from content.services.calendar import to_wall_clock
 from content.services.queue import post_add_to_queue, queue_slot_add, queue_slot_delete, slot_times
@@ -91,8 +92,9 @@ def queue_slot_delete_view(request, pk: int):
 @require_POST
 @org_view("post.edit")
 def post_add_to_queue_view(request, pk: int):
-    post = get_object_or_404(Post.objects.for_org(request.organization)
-                             .select_related("organization"), pk=pk)
+    post = get_object_or_404(posts_visible_to(
+        request.membership, Post.objects.for_org(request.organization)
+        .select_related("organization")), pk=pk)
     try:
         with transaction.atomic():
             queue_post(request, post)

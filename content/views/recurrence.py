@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.services.errors import ServiceError
 from content.models import Frequency, Post, RecurrenceOccurrence, RecurrenceRule
 from content.models.calendar import Weekday
+from content.selectors import posts_visible_to
 from content.services.calendar import to_wall_clock
 from content.services.recurrence import (
     RuleSpec,
@@ -81,8 +82,9 @@ def _render(request, post, rule, form=None, text_form=None, status=200):
 
 @org_view("post.edit")
 def recurrence_edit(request, pk: int):
-    post = get_object_or_404(Post.objects.for_org(request.organization)
-                             .select_related("organization"), pk=pk)
+    post = get_object_or_404(posts_visible_to(
+        request.membership, Post.objects.for_org(request.organization)
+        .select_related("organization")), pk=pk)
     rule = _rule_for(request, post)
     if request.method != "POST" or rule is not None:
         return _render(request, post, rule)

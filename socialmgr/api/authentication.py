@@ -26,12 +26,9 @@ class BearerTokenAuthentication(BaseAuthentication):
         principal = api_token_authenticate(plain)
         if principal is None:
             raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
-        user = principal.membership.user
-        # The content services look the actor's membership up once per organisation and
-        # cache it on the user; seeding that cache with the capped membership makes every
-        # service apply the token's role, exactly as it applies a person's role in the UI.
-        user._content_memberships = {principal.token.organization_id: principal.membership}
-        return user, principal
+        # The views run the services inside `acting_as(principal.membership)` (see
+        # views/base.py), so the token's capped role applies there, not the stored one.
+        return principal.membership.user, principal
 
     def authenticate_header(self, request) -> str:
         return f'{self.keyword} realm="api"'

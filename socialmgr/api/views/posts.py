@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from content.models import Post, PostTarget
-from content.selectors import posts_with_targets
+from content.selectors import posts_visible_to, posts_with_targets
 from content.services.posts import post_create, post_delete, post_update
 from content.services.workflow import (
     post_approve,
@@ -80,7 +80,8 @@ class PostViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Post.objects.none()
-        return posts_with_targets(self.organization)
+        # As in the UI: posts going only to accounts the member may not use are 404s.
+        return posts_visible_to(self.membership, posts_with_targets(self.organization))
 
     def filter_queryset(self, queryset):
         if self.action != "list":
@@ -201,5 +202,6 @@ class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return PostTarget.objects.none()
-        return (PostTarget.objects.for_org(self.organization).select_related("post")
-                .prefetch_related("attachments"))
+        return (PostTarget.objects.for_org(self.organization)
+                .filter(post__in=posts_visible_to(self.membership).values("pk"))
+                .select_related("post").prefetch_related("attachments"))
