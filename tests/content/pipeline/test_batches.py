@@ -142,3 +142,19 @@ def test_provider_instances_are_reused_until_the_registry_changes(test_providers
     finally:
         registry.PROVIDERS["sandbox"] = "accounts.providers.sandbox.SandboxProvider"
         registry._provider_class.cache_clear()
+
+
+def test_a_post_due_before_the_next_beat_tick_is_claimed_at_its_instant(make_scheduled,
+                                                                        settings):
+    from django.core.cache import cache
+
+    from content.tasks_pipeline import _dispatch_again
+
+    post = make_scheduled("right on time", at=timezone.now() + dt.timedelta(seconds=0.3))
+    target = PostTarget.objects.get(post=post)
+    _dispatch_again(0)  # a beat run saw it coming; Celery is eager here: the timed run is inline
+    target.refresh_from_db()
+    assert target.status == "publishing"  # claimed by the timed run, not a second later
+    assert timezone.now() >= target.next_attempt_at  # and not before its time
+    assert cache.get(f"pipeline:dispatch_at:{target.next_attempt_at.isoformat()}")
+    assert next_due_within(timezone.now(), settings.PUBLISH_DISPATCH_LOOKAHEAD) is None
