@@ -189,6 +189,7 @@ def _report(n, keys, stats, due, baseline, published, *, cpu, worker_count, proc
     throughput = len(lags) / max(lags) if lags else 0.0
     return {
         "posts": n,
+        "first_lag_s": round(min(lags), 3) if lags else None,  # dispatch + claim + first call
         "p50_lag_s": round(percentile(lags, 50), 3),
         "p95_lag_s": round(percentile(lags, 95), 3),
         "p99_lag_s": round(percentile(lags, 99), 3),
