@@ -122,8 +122,13 @@ def _settle_as_they_come(started, results: dict) -> None:
         done, pending = wait(pending, timeout=SETTLE_WINDOW_SECONDS)
         if not done:
             continue
-        finished = [(call, outcome) for future in done
-                    for call, outcome in zip(by_future[future], future.result(), strict=True)]
+        finished = []
+        for future in done:
+            try:
+                outcomes = future.result()
+            except Exception as exc:  # the call thread itself failed: settle as a crash
+                outcomes = [Outcome("error", error=exc)] * len(by_future[future])
+            finished += zip(by_future[future], outcomes, strict=True)
         _settle_outcomes(finished, results)
 
 
