@@ -139,6 +139,8 @@ def run() -> dict:
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait()
+            for leftover in (ROOT / "var").glob(f"bench-beat-{os.getpid()}*"):
+                leftover.unlink(missing_ok=True)  # beat's schedule shelve
     return _report(n, keys, stats, due, baseline, published.count(), cpu=cpu,
                    worker_count=workers * concurrency, processes=workers, pool=pool)
 
