@@ -28,11 +28,22 @@ def add_utm(url: str, *, source: str, medium: str = "social", campaign: str = ""
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def apply_utm(text: str, *, organization, provider_key: str, campaign: str = "") -> str:
-    """`text` with UTM parameters on every link, or unchanged when tracking is off."""
+UTM_ENABLED_CACHE = "analytics:utm_enabled:{}"
+
+
+def utm_enabled(organization) -> bool:
+    """Whether the organisation tracks links; cached (the settings service clears it)."""
+    from django.core.cache import cache
+
     from analytics.services.settings import analytics_settings_for
 
-    if not text or not analytics_settings_for(organization).utm_enabled:
+    return cache.get_or_set(UTM_ENABLED_CACHE.format(organization.pk),
+                            lambda: analytics_settings_for(organization).utm_enabled, 300)
+
+
+def apply_utm(text: str, *, organization, provider_key: str, campaign: str = "") -> str:
+    """`text` with UTM parameters on every link, or unchanged when tracking is off."""
+    if not text or not utm_enabled(organization):
         return text
     return utm_text(text, source=provider_key, campaign=campaign)
 

@@ -31,6 +31,7 @@ from content.pipeline import settle
 from content.pipeline.calls import Call, Outcome, start_calls
 from content.pipeline.checks import blocking_problem
 from content.pipeline.dispatcher import Claim, parse_lease
+from content.pipeline.links import tracked_text
 from content.pipeline.providers import provider_for
 from content.pipeline.ratelimit import (
     account_limited_until,
@@ -64,7 +65,7 @@ def build_request(target: PostTarget) -> PublishRequest:
                        alt_text=m.effective_alt_text, width=m.asset.width,
                        height=m.asset.height, open=m.asset.file.open)
              for m in target.attachments.all()]
-    return PublishRequest(text=target.effective_text, media=media,
+    return PublishRequest(text=tracked_text(target), media=media,
                           idempotency_key=str(target.idempotency_key),
                           link=target.post.link_url)
 

@@ -1,0 +1,35 @@
+"""The organisation's UTM setting reaches the platform: links go out tagged, per platform."""
+
+import html
+
+from content.models import Label, PostTarget
+
+
+def _published_text(sandbox, brand, target) -> str:
+    statuses = sandbox.statuses(brand.settings["account_id"], brand.get_access_token())
+    (status,) = [s for s in statuses if s["id"] == target.remote_id]
+    return html.unescape(status.get("text") or status["content"])
+
+
+def test_links_are_published_with_utm_parameters_when_tracking_is_on(
+        org, owner, make_scheduled, tick, sandbox, brand):
+    from analytics.services.settings import analytics_settings_update
+
+    analytics_settings_update(organization=org, actor=owner, utm_enabled=True,
+                              monthly_report=False)
+    post = make_scheduled("New beans: https://shop.example/beans?ref=x see you")
+    post.labels.add(Label.objects.create(organization=org, name="Autumn blend"))
+    target = PostTarget.objects.get(post=post)
+    assert tick() == {target.pk: "published"}
+    target.refresh_from_db()
+    text = _published_text(sandbox, brand, target)
+    assert "https://shop.example/beans?ref=x&utm_source=sandbox&utm_medium=social" in text
+    assert "utm_campaign=Autumn+blend" in text
+
+
+def test_links_are_left_alone_when_tracking_is_off(make_scheduled, tick, sandbox, brand):
+    post = make_scheduled("New beans: https://shop.example/beans see you")
+    target = PostTarget.objects.get(post=post)
+    assert tick() == {target.pk: "published"}
+    target.refresh_from_db()
+    assert "utm_" not in _published_text(sandbox, brand, target)
