@@ -28,3 +28,15 @@ class AnalyticsSettings(models.Model):
 
     def __str__(self) -> str:
         return f"analytics settings of {self.organization_id}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The publishing worker reads utm_enabled through a cache (analytics.utm).
+        from django.core.cache import cache
+        from django.db import transaction
+
+        from analytics.utm import UTM_ENABLED_CACHE
+
+        key = UTM_ENABLED_CACHE.format(self.organization_id)
+        cache.delete(key)
+        transaction.on_commit(lambda: cache.delete(key))

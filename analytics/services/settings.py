@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.db import transaction
 
 from accounts.audit import audit_record
@@ -26,9 +25,6 @@ def analytics_settings_update(*, organization: Organization, actor, utm_enabled:
             setattr(current, name, value)
     if changes:
         current.save()
-        from analytics.utm import UTM_ENABLED_CACHE
-
-        transaction.on_commit(lambda: cache.delete(UTM_ENABLED_CACHE.format(organization.pk)))
         audit_record(organization=organization, actor=actor,
                      verb="analytics.settings.changed", target=current, details=changes,
                      request=request)
