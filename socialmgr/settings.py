@@ -71,7 +71,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # allauth's UserSessionsMiddleware, writing a session's activity at most once a minute.
+    "socialmgr.usersessions.ThrottledUserSessionsMiddleware",
 ]
 
 ROOT_URLCONF = "socialmgr.urls"
@@ -219,6 +220,7 @@ MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = "socialmgr"
 USERSESSIONS_TRACK_ACTIVITY = True
+USERSESSIONS_ACTIVITY_INTERVAL = 60  # seconds between writes of a session's "last seen"
 
 # --- Email ------------------------------------------------------------------------------
 EMAIL_URL = env_str("EMAIL_URL")

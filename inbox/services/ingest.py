@@ -8,16 +8,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.providers.base import InboxEntry
 from inbox.models import InboxItem, ItemKind
-from inbox.services.automation import inbox_rules_apply
+from inbox.services.automation import active_rules, rules_evaluate
 from inbox.services.counts import open_count_invalidate
 
 log = logging.getLogger(__name__)
 
 BATCH = 1000
+KINDS = frozenset(ItemKind.values)  # looked up once per entry: not rebuilt each time
 # Fields a re-ingested item may change: the platform's content, never the team's work on it.
 CONTENT_FIELDS = ["kind", "text", "author_name", "author_avatar_url", "url", "raw",
                   "parent_remote_id", "thread_root_remote_id"]
@@ -47,7 +49,7 @@ def _item(account, entry: InboxEntry, kind: str | None) -> InboxItem:
     if not remote_id or len(remote_id) > 255:
         raise ValueError("remote_id missing or too long")
     kind = kind or entry.kind
-    if kind not in ItemKind.values:
+    if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     handle = str(entry.author_handle or "").strip()[:255]
     if not handle:
@@ -100,21 +102,39 @@ def inbox_ingest_entries(account, entries: Iterable[InboxEntry], *,
 
 
 def _upsert(account, rows: dict[str, InboxItem], result: IngestResult) -> None:
-    existing = dict(InboxItem.objects.filter(account=account, remote_id__in=list(rows))
-                    .values_list("remote_id", "kind"))
-    for remote_id, stored_kind in existing.items():
+    """At most five statements a page, whatever its size: one lookup (stored items and known
+    parents), the rules, one upsert (two when some entries carry edit times), one UPDATE
+    linking children to parents that arrived now, and the webhook check."""
+    parent_ids = {i.parent_remote_id for i in rows.values() if i.parent_remote_id}
+    stored = {rid: (kind, pk) for rid, kind, pk in InboxItem.objects.filter(
+        account=account, remote_id__in=set(rows) | parent_ids,
+    ).values_list("remote_id", "kind", "pk")}
+    existing = set()
+    for remote_id in list(rows):
+        if remote_id not in stored:
+            continue
         # A listening hit that is already in the inbox as a mention or reply stays that.
+        stored_kind = stored[remote_id][0]
         if rows[remote_id].kind == ItemKind.LISTENING and stored_kind != ItemKind.LISTENING:
             del rows[remote_id]
+        else:
+            existing.add(remote_id)
     if not rows:
-        result.updated = 0
         return
-    ids = list(rows)
-    existing = {rid: kind for rid, kind in existing.items() if rid in rows}
-    _known_parents(account, rows)
+    # Parents we already hold are set at insert time, so no UPDATE rewrites the new rows (and
+    # their index entries) right after the INSERT.
+    for item in rows.values():
+        if item.parent_remote_id in stored:
+            item.parent_id = stored[item.parent_remote_id][1]
+    new = [i for i in rows.values() if i.remote_id not in existing]
+    if new:  # rules act on new items only, in memory, before they are written
+        rules = active_rules(account.organization_id)
+        if rules:
+            rules_evaluate(rules, new)
     edited = [i for i in rows.values() if i.edited_at]
     plain = [i for i in rows.values() if not i.edited_at]
     # Two statements so a page without edit times never clears an edit time stored before.
+    # On conflict only the platform's content changes, never the team's work (or a rule's).
     for objs, fields in ((plain, CONTENT_FIELDS), (edited, [*CONTENT_FIELDS, "edited_at"])):
         if objs:
             InboxItem.objects.bulk_create(
@@ -122,43 +142,26 @@ def _upsert(account, rows: dict[str, InboxItem], result: IngestResult) -> None:
                 unique_fields=["account", "remote_id"], update_fields=fields,
             )
     result.updated = len(existing)
-    _link_parents(account, ids)
-    new_ids = [rid for rid in ids if rid not in existing]
-    if new_ids:
-        created = list(InboxItem.objects.filter(account=account, remote_id__in=new_ids)
-                       .select_related("account"))
-        result.created = [i.pk for i in created]
-        inbox_rules_apply(organization_id=account.organization_id, items=created)
+    _link_parents(account, list(rows))
+    if new:
+        if new[0].pk is None:  # a backend without RETURNING on upserts
+            pks = dict(InboxItem.objects.filter(
+                account=account, remote_id__in=[i.remote_id for i in new],
+            ).values_list("remote_id", "pk"))
+            for item in new:
+                item.pk = pks[item.remote_id]
+        result.created = [i.pk for i in new]
         # Outgoing webhooks (socialmgr.api), sent after commit.
         from socialmgr.api.events import inbox_items_received_event
 
-        inbox_items_received_event(created)
-
-
-def _known_parents(account, rows: dict[str, InboxItem]) -> None:
-    """New items get the parents we already hold at insert time (one indexed lookup), so no
-    UPDATE rewrites them (and their index entries) right after the INSERT."""
-    wanted = {i.parent_remote_id for i in rows.values() if i.parent_remote_id}
-    if not wanted:
-        return
-    known = dict(InboxItem.objects.filter(account=account, remote_id__in=wanted)
-                 .values_list("remote_id", "pk"))
-    for item in rows.values():
-        item.parent_id = known.get(item.parent_remote_id)
+        inbox_items_received_event(new)
 
 
 def _link_parents(account, remote_ids: list[str]) -> None:
     """Children still without a parent whose parent is on this page (it arrived after them,
-    or in the same page). Looked up through the (account, parent_remote_id) and
-    (account, remote_id) indexes, then one UPDATE by primary key."""
-    children = list(InboxItem.objects.filter(
-        account=account, parent__isnull=True, parent_remote_id__in=remote_ids
-    ).values_list("pk", "parent_remote_id"))
-    if not children:
-        return
-    parents = dict(InboxItem.objects.filter(
-        account=account, remote_id__in={rid for _pk, rid in children}
-    ).values_list("remote_id", "pk"))
-    InboxItem.objects.bulk_update(
-        [InboxItem(pk=pk, parent_id=parents[rid]) for pk, rid in children if rid in parents],
-        ["parent"], batch_size=BATCH)
+    or in the same page): one UPDATE, found through the (account, parent_remote_id) index,
+    the parent through (account, remote_id)."""
+    parent = InboxItem.objects.filter(account_id=account.pk, remote_id=OuterRef("parent_remote_id"))
+    InboxItem.objects.filter(
+        account=account, parent__isnull=True, parent_remote_id__in=remote_ids,
+    ).update(parent_id=Subquery(parent.values("pk")[:1]))
