@@ -35,16 +35,20 @@ class InboxItemQuerySet(TenantQuerySet):
 
 
 class InboxItem(models.Model):
+    # No single-column indexes on the foreign keys: every lookup by organisation, account or
+    # assignee is served by a composite index below that starts with that column, and each
+    # index is one more write for every ingested item.
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
-                                     related_name="inbox_items")
+                                     related_name="inbox_items", db_index=False)
     account = models.ForeignKey(ConnectedAccount, on_delete=models.CASCADE,
-                                related_name="inbox_items", verbose_name=_("account"))
+                                related_name="inbox_items", verbose_name=_("account"),
+                                db_index=False)
     kind = models.CharField(_("type"), max_length=16, choices=ItemKind.choices)
     remote_id = models.CharField(max_length=255)
     # The item this one answers, when we hold it; parent_remote_id is kept either way so the
     # link can be made when the parent arrives later.
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="children")
+                               related_name="children", db_index=False)
     parent_remote_id = models.CharField(max_length=255, blank=True)
     # The post the conversation hangs off (ours or theirs). Our own posts are resolved
     # against content's post targets by (account, remote_id) when shown.
@@ -63,7 +67,7 @@ class InboxItem(models.Model):
     done_at = models.DateTimeField(null=True, blank=True)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="inbox_assigned",
-                                 verbose_name=_("assignee"))
+                                 verbose_name=_("assignee"), db_index=False)
     labels = models.JSONField(_("labels"), default=list, blank=True)
     urgent = models.BooleanField(_("urgent"), default=False)
     sentiment = models.CharField(_("sentiment"), max_length=8, choices=Sentiment.choices,
@@ -73,7 +77,8 @@ class InboxItem(models.Model):
     # Response metrics: the first reply sent and who sent it.
     first_response_at = models.DateTimeField(null=True, blank=True)
     first_responder = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                        on_delete=models.SET_NULL, related_name="+")
+                                        on_delete=models.SET_NULL, related_name="+",
+                                        db_index=False)
     raw = models.JSONField(default=dict, blank=True)
 
     objects = InboxItemQuerySet.as_manager()
@@ -98,6 +103,12 @@ class InboxItem(models.Model):
             models.Index(fields=["organization", "author_handle"], name="inbox_org_author"),
             # Linking children to parents that arrive later.
             models.Index(fields=["account", "parent_remote_id"], name="inbox_parent_remote"),
+            # Children of an item, and SET NULL when a parent or a responder goes: partial, so
+            # the many items without one add no index entry.
+            models.Index(fields=["parent"], name="inbox_parent",
+                         condition=models.Q(parent__isnull=False)),
+            models.Index(fields=["first_responder"], name="inbox_first_responder",
+                         condition=models.Q(first_responder__isnull=False)),
         ]
         # The full-text GIN index is PostgreSQL-only; migration 0002 adds it there.
 

@@ -7,18 +7,18 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db import models, transaction
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from accounts.providers.base import InboxEntry
 from inbox.models import InboxItem, ItemKind
 from inbox.services.automation import active_rules, rules_evaluate
 from inbox.services.counts import open_count_invalidate
+from inbox.services.upsert import upsert_items
 
 log = logging.getLogger(__name__)
 
-BATCH = 1000
 KINDS = frozenset(ItemKind.values)  # looked up once per entry: not rebuilt each time
 # Fields a re-ingested item may change: the platform's content, never the team's work on it.
 CONTENT_FIELDS = ["kind", "text", "author_name", "author_avatar_url", "url", "raw",
@@ -89,28 +89,53 @@ def inbox_ingest_entries(account, entries: Iterable[InboxEntry], *,
             log.warning("inbox: skipped a malformed entry for account %s: %s", account.pk, exc)
             continue
         rows[item.remote_id] = item  # a repeat within one page: the later one wins
+    if not rows and not deleted_ids:
+        return result
     with transaction.atomic():
+        _commit_without_flush_wait()
         if rows:
             _upsert(account, rows, result)
         if deleted_ids:
             result.deleted = InboxItem.objects.filter(
                 account=account, remote_id__in=deleted_ids, deleted_at__isnull=True
             ).update(deleted_at=timezone.now())
-        if rows or result.deleted:
-            open_count_invalidate(account.organization_id)
+    if result.created or result.deleted:  # edits of known items leave the counts as they are
+        open_count_invalidate(account.organization_id)
     return result
 
 
+def _commit_without_flush_wait() -> None:
+    """Let this transaction's COMMIT return before its WAL is flushed to disk (PostgreSQL).
+
+    Safe for ingestion: a crash can lose only the last fraction of a second of pages, never
+    corrupt them, and commits stay in order — the poller's cursor is saved in a later,
+    ordinary commit (which flushes everything before it), so a lost page is fetched again.
+    """
+    if transaction.get_connection().vendor == "postgresql":
+        with transaction.get_connection().cursor() as cur:
+            cur.execute("SET LOCAL synchronous_commit = off")
+
+
 def _upsert(account, rows: dict[str, InboxItem], result: IngestResult) -> None:
-    """At most five statements a page, whatever its size: one lookup (stored items and known
-    parents), the rules, one upsert (two when some entries carry edit times), one UPDATE
-    linking children to parents that arrived now, and the webhook check."""
+    """A handful of statements a page, whatever its size: one lookup (stored items, known
+    parents, stored children waiting for a parent on this page), the rules, one upsert (two
+    when some entries carry edit times), an UPDATE by primary key only when children are to
+    be linked to parents that arrived now, and the webhook check."""
+    page_ids = list(rows)
     parent_ids = {i.parent_remote_id for i in rows.values() if i.parent_remote_id}
-    stored = {rid: (kind, pk) for rid, kind, pk in InboxItem.objects.filter(
-        account=account, remote_id__in=set(rows) | parent_ids,
-    ).values_list("remote_id", "kind", "pk")}
+    stored: dict[str, tuple[str, int]] = {}
+    orphans: list[tuple[int, str]] = []  # stored children whose parent is on this page
+    for pk, remote_id, kind, parent_remote_id, parent_id in InboxItem.objects.filter(
+        Q(remote_id__in=set(page_ids) | parent_ids)
+        | Q(parent__isnull=True, parent_remote_id__in=page_ids),
+        account=account,
+    ).values_list("pk", "remote_id", "kind", "parent_remote_id", "parent_id"):
+        if remote_id in rows or remote_id in parent_ids:
+            stored[remote_id] = (kind, pk)
+        if parent_id is None and parent_remote_id in rows and remote_id not in rows:
+            orphans.append((pk, parent_remote_id))
     existing = set()
-    for remote_id in list(rows):
+    for remote_id in page_ids:
         if remote_id not in stored:
             continue
         # A listening hit that is already in the inbox as a mention or reply stays that.
@@ -124,7 +149,7 @@ def _upsert(account, rows: dict[str, InboxItem], result: IngestResult) -> None:
     # Parents we already hold are set at insert time, so no UPDATE rewrites the new rows (and
     # their index entries) right after the INSERT.
     for item in rows.values():
-        if item.parent_remote_id in stored:
+        if item.parent_remote_id in stored and item.parent_remote_id != item.remote_id:
             item.parent_id = stored[item.parent_remote_id][1]
     new = [i for i in rows.values() if i.remote_id not in existing]
     if new:  # rules act on new items only, in memory, before they are written
@@ -135,21 +160,16 @@ def _upsert(account, rows: dict[str, InboxItem], result: IngestResult) -> None:
     plain = [i for i in rows.values() if not i.edited_at]
     # Two statements so a page without edit times never clears an edit time stored before.
     # On conflict only the platform's content changes, never the team's work (or a rule's).
-    for objs, fields in ((plain, CONTENT_FIELDS), (edited, [*CONTENT_FIELDS, "edited_at"])):
-        if objs:
-            InboxItem.objects.bulk_create(
-                objs, batch_size=BATCH, update_conflicts=True,
-                unique_fields=["account", "remote_id"], update_fields=fields,
-            )
+    upsert_items(plain, update_fields=CONTENT_FIELDS)
+    upsert_items(edited, update_fields=[*CONTENT_FIELDS, "edited_at"])
+    if any(i.pk is None for i in rows.values()):  # a backend without RETURNING on upserts
+        pks = dict(InboxItem.objects.filter(account=account, remote_id__in=list(rows))
+                   .values_list("remote_id", "pk"))
+        for item in rows.values():
+            item.pk = pks[item.remote_id]
     result.updated = len(existing)
-    _link_parents(account, list(rows))
+    _link_parents(rows, orphans)
     if new:
-        if new[0].pk is None:  # a backend without RETURNING on upserts
-            pks = dict(InboxItem.objects.filter(
-                account=account, remote_id__in=[i.remote_id for i in new],
-            ).values_list("remote_id", "pk"))
-            for item in new:
-                item.pk = pks[item.remote_id]
         result.created = [i.pk for i in new]
         # Outgoing webhooks (socialmgr.api), sent after commit.
         from socialmgr.api.events import inbox_items_received_event
@@ -157,11 +177,16 @@ def _upsert(account, rows: dict[str, InboxItem], result: IngestResult) -> None:
         inbox_items_received_event(new)
 
 
-def _link_parents(account, remote_ids: list[str]) -> None:
-    """Children still without a parent whose parent is on this page (it arrived after them,
-    or in the same page): one UPDATE, found through the (account, parent_remote_id) index,
-    the parent through (account, remote_id)."""
-    parent = InboxItem.objects.filter(account_id=account.pk, remote_id=OuterRef("parent_remote_id"))
-    InboxItem.objects.filter(
-        account=account, parent__isnull=True, parent_remote_id__in=remote_ids,
-    ).update(parent_id=Subquery(parent.values("pk")[:1]))
+def _link_parents(rows: dict[str, InboxItem], orphans: list[tuple[int, str]]) -> None:
+    """Children whose parent arrived with this page — stored before it, or on the page
+    itself — get it in one UPDATE by primary key (none when there are none)."""
+    links = {pk: rows[parent_remote_id].pk for pk, parent_remote_id in orphans
+             if parent_remote_id in rows}
+    for item in rows.values():
+        parent = rows.get(item.parent_remote_id)
+        if item.parent_id is None and parent is not None and parent is not item:
+            item.parent_id = links[item.pk] = parent.pk
+    if links:
+        InboxItem.objects.filter(pk__in=list(links), parent__isnull=True).update(
+            parent_id=Case(*(When(pk=pk, then=Value(parent)) for pk, parent in links.items()),
+                           output_field=models.BigIntegerField()))

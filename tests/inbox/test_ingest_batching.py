@@ -1,0 +1,81 @@
+"""Ingestion works page-wise: a constant number of statements per page, whatever its size,
+and the same outcome as item-by-item processing (parents, rules, ids)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from inbox.models import AutomationRule, InboxItem
+from inbox.services import inbox_ingest_entries
+from tests.factories import ConnectedAccountFactory
+from tests.inbox.factories import entry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def account(org):
+    return ConnectedAccountFactory(organization=org)
+
+
+def _page(prefix: str, n: int) -> list:
+    # Every 5th entry answers the entry before it, on the same page.
+    return [entry(f"{prefix}{i}", f"comment {i}", parent_remote_id=f"{prefix}{i - 1}"
+                  if i % 5 == 1 else "") for i in range(n)]
+
+
+def _writes(ctx) -> list[str]:
+    return [q["sql"].split(" ", 1)[0] for q in ctx.captured_queries
+            if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))]
+
+
+def test_statements_per_page_do_not_grow_with_the_page(account, org):
+    AutomationRule.objects.create(organization=org, name="urgent", match_keywords="comment",
+                                  flag_urgent=True)
+    counts = []
+    for prefix, size in (("a", 5), ("b", 40), ("c", 100)):
+        with CaptureQueriesContext(connection) as ctx:
+            result = inbox_ingest_entries(account, _page(prefix, size))
+        assert len(result.created) == size
+        counts.append(len(ctx.captured_queries))
+        # One INSERT for the page, one UPDATE linking the children on it: rules are applied
+        # before the insert, not written afterwards.
+        assert _writes(ctx) == ["INSERT", "UPDATE"], ctx.captured_queries
+    assert counts[0] == counts[1] == counts[2]
+    assert InboxItem.objects.filter(urgent=True).count() == 145
+
+
+def test_created_ids_are_the_new_items_in_page_order(account):
+    inbox_ingest_entries(account, [entry("x1")])
+    result = inbox_ingest_entries(account, [entry("x0"), entry("x1"), entry("x2")])
+    by_id = dict(InboxItem.objects.values_list("pk", "remote_id"))
+    assert [by_id[pk] for pk in result.created] == ["x0", "x2"]
+    assert result.updated == 1
+    assert all(i.fetched_at for i in InboxItem.objects.all())
+
+
+def test_parents_on_the_page_stored_before_and_arriving_later_are_linked(account):
+    # An answer stored before its parent arrives ...
+    inbox_ingest_entries(account, [entry("early-child", parent_remote_id="p")])
+    # ... the parent arrives with its own same-page child and an answer to a stored item.
+    inbox_ingest_entries(account, [entry("p"), entry("p-child", parent_remote_id="p"),
+                                   entry("late", parent_remote_id="early-child")])
+    items = {i.remote_id: i for i in InboxItem.objects.select_related("parent")}
+    assert items["early-child"].parent == items["p"]
+    assert items["p-child"].parent == items["p"]
+    assert items["late"].parent == items["early-child"]
+    assert items["p"].parent is None
+
+
+def test_a_page_without_new_parents_writes_no_link_update(account):
+    inbox_ingest_entries(account, [entry("root")])
+    with CaptureQueriesContext(connection) as ctx:
+        inbox_ingest_entries(account, [entry("r1", parent_remote_id="root"),
+                                       entry("r2", parent_remote_id="elsewhere")])
+    assert _writes(ctx) == ["INSERT"]
+    assert InboxItem.objects.get(remote_id="r1").parent.remote_id == "root"
+
+
+def test_an_item_naming_itself_as_parent_is_not_its_own_parent(account):
+    inbox_ingest_entries(account, [entry("loop", parent_remote_id="loop")])
+    assert InboxItem.objects.get(remote_id="loop").parent is None
