@@ -22,4 +22,4 @@ RUN python scripts/vendor_assets.py && rm -rf node_modules \
 USER socialmgr
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz').status != 200)"
-CMD ["gunicorn", "socialmgr.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "python:socialmgr.gunicorn", "socialmgr.wsgi:application"]

@@ -1,5 +1,6 @@
 """Helpers shared by the benchmarks: timing requests and reading query counts."""
 
+import gc
 import statistics
 import time
 
@@ -19,6 +20,9 @@ def time_requests(client, url: str, *, n: int = 100, warmup: int = 5) -> dict:
     """Server time of GET `url` through the whole Django stack, and its query count."""
     for _ in range(warmup):
         client.get(url)
+    # As the production server does once a worker has booted (socialmgr/gunicorn.py).
+    gc.collect()
+    gc.freeze()
     timings = []
     for _ in range(n):
         reset_queries()
