@@ -36,12 +36,19 @@ def _problems(po_path: Path) -> list[str]:
 
 @pytest.fixture
 def fresh_catalogue(tmp_path, settings, monkeypatch):
-    committed = Path(settings.BASE_DIR) / "locale"
-    copy = tmp_path / "locale"
-    shutil.copytree(committed, copy)
-    settings.LOCALE_PATHS = [copy]
-    monkeypatch.chdir(settings.BASE_DIR)
-    return copy
+    """A mirror of the project (symlinks) with a *copy* of locale/: makemessages writes its
+    results into the copy, never into the committed catalogue."""
+    root = Path(settings.BASE_DIR)
+    mirror = tmp_path / "project"
+    mirror.mkdir()
+    for entry in root.iterdir():
+        if entry.name in ("locale", ".git", ".venv", "node_modules", "var"):
+            continue
+        (mirror / entry.name).symlink_to(entry)
+    shutil.copytree(root / "locale", mirror / "locale")
+    settings.LOCALE_PATHS = [mirror / "locale"]
+    monkeypatch.chdir(mirror)
+    return mirror / "locale"
 
 
 @pytest.mark.skipif(not shutil.which("xgettext") and os.environ.get("CI") != "true",
@@ -49,7 +56,7 @@ def fresh_catalogue(tmp_path, settings, monkeypatch):
 def test_every_string_in_the_code_has_a_german_translation(fresh_catalogue):
     for domain in ("django", "djangojs"):
         call_command("makemessages", locale=["de"], domain=domain, ignore_patterns=IGNORE,
-                     no_obsolete=True, verbosity=0)
+                     no_obsolete=True, symlinks=True, verbosity=0)
     problems = []
     for domain in ("django", "djangojs"):
         po = fresh_catalogue / "de" / "LC_MESSAGES" / f"{domain}.po"
