@@ -126,15 +126,12 @@
   });
 
   // htmx: a failed request must never be a silent no-op.
-  document.addEventListener("htmx:responseError", function (e) {
-    showFlash(document.documentElement.lang === "de"
-      ? "Die Anfrage ist fehlgeschlagen. Bitte versuchen Sie es erneut."
-      : "The request failed. Please try again.", "error");
+  // The texts come translated from the page (templates/base.html, data-msg-*).
+  document.addEventListener("htmx:responseError", function () {
+    showFlash(document.body.dataset.msgRequestFailed, "error");
   });
   document.addEventListener("htmx:sendError", function () {
-    showFlash(document.documentElement.lang === "de"
-      ? "Keine Verbindung zum Server."
-      : "Could not reach the server.", "error");
+    showFlash(document.body.dataset.msgOffline, "error");
   });
 
   function showFlash(text, level) {
