@@ -27,8 +27,7 @@ def delta(current, previous) -> dict | None:
 
 def dashboard_data(scope: Scope) -> dict:
     previous = scope.period.previous()
-    now_totals = posts.totals(scope, scope.period)
-    before = posts.totals(scope, previous)
+    now_totals, before = posts.totals_for(scope, scope.period, previous)
     followers = audience.follower_series(scope)
     rows = posts.post_rows(scope)
     inbox_data = inbox.inbox_stats(scope)
@@ -54,7 +53,7 @@ def dashboard_data(scope: Scope) -> dict:
         "post_rows": rows,
         "top": [r for r in rows if r.engagements is not None][: posts.TOP],
         "bottom": posts.post_rows(scope, limit=posts.TOP, order="worst"),
-        "labels": posts.label_rows(scope),
+        "labels": posts.cached_label_rows(scope, now_totals),
         "heatmap": timing.cached_heatmap(scope),
         "inbox": inbox_data,
         "provenance": provenance(rows),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+
+from django.core.cache import cache
 from django.db.models import Count, F, Max, Prefetch, Q, Sum
 from django.db.models.functions import TruncDate
 
@@ -29,20 +32,38 @@ def rate(engagements: int | None, impressions: int | None) -> float | None:
 
 def totals(scope: Scope, period: Period) -> dict:
     """Sums over the posts published in `period`; a metric no post reported is None."""
-    measured_reach = Q(impressions__isnull=False, impressions__gt=0)
-    # Aliases must not shadow the model's field names, hence the "t_" prefix.
-    raw = _published(scope, period).aggregate(
-        t_posts=Count("id"),
-        t_measured=Count("id", filter=Q(fetched_at__isnull=False)),
-        t_engagements=Sum("engagements"),
-        t_rate_engagements=Sum("engagements", filter=measured_reach),
-        t_rate_impressions=Sum("impressions", filter=measured_reach),
-        t_last_fetched=Max("fetched_at"),
-        **{f"t_{name}": Sum(name) for name in POST_METRIC_NAMES},
-    )
-    agg = {key[2:]: value for key, value in raw.items()}
-    agg["engagement_rate"] = rate(agg.pop("rate_engagements"), agg.pop("rate_impressions"))
-    return agg
+    return totals_for(scope, period)[0]
+
+
+def totals_for(scope: Scope, *periods: Period) -> list[dict]:
+    """`totals` for several periods in one scan (the dashboard: this period and the one
+    before): one range over the union, each period's sums filtered by its own range."""
+    first = min(p.start for p in periods)
+    last = max(p.end for p in periods)
+    qs = (TargetMetrics.objects.for_org(scope.organization)
+          .filter(account_id__in=scope.account_ids, published_at__gte=first, published_at__lt=last))
+    aggregates = {}
+    for i, period in enumerate(periods):
+        inside = Q(published_at__gte=period.start, published_at__lt=period.end)
+        measured_reach = inside & Q(impressions__isnull=False, impressions__gt=0)
+        # Aliases must not shadow the model's field names, hence the "p<i>_" prefix.
+        aggregates.update({
+            f"p{i}_posts": Count("id", filter=inside),
+            f"p{i}_measured": Count("id", filter=inside & Q(fetched_at__isnull=False)),
+            f"p{i}_engagements": Sum("engagements", filter=inside),
+            f"p{i}_rate_engagements": Sum("engagements", filter=measured_reach),
+            f"p{i}_rate_impressions": Sum("impressions", filter=measured_reach),
+            f"p{i}_last_fetched": Max("fetched_at", filter=inside),
+            **{f"p{i}_{name}": Sum(name, filter=inside) for name in POST_METRIC_NAMES},
+        })
+    raw = qs.aggregate(**aggregates)
+    result = []
+    for i in range(len(periods)):
+        prefix = f"p{i}_"
+        agg = {k[len(prefix):]: v for k, v in raw.items() if k.startswith(prefix)}
+        agg["engagement_rate"] = rate(agg.pop("rate_engagements"), agg.pop("rate_impressions"))
+        result.append(agg)
+    return result
 
 
 def posts_per_day(scope: Scope) -> dict:
@@ -82,3 +103,26 @@ def label_rows(scope: Scope) -> list[dict]:
                        "clicks": row["t_clicks"],
                        "engagement_rate": rate(row["rate_e"], row["rate_i"])})
     return result
+
+
+LABELS_CACHE_SECONDS = 60
+
+
+def cached_label_rows(scope: Scope, totals_now: dict) -> list[dict]:
+    """`label_rows`, cached for a minute per organisation, accounts and period.
+
+    The label join is the dashboard's slowest query. The key includes the period's post
+    count and latest fetch time (from `totals_now`, already computed): a new snapshot moves
+    the rollup's fetched_at and a new post the count, so either starts a fresh entry.
+    """
+    accounts = ",".join(str(pk) for pk in sorted(scope.account_ids))
+    last = totals_now.get("last_fetched")
+    version = f"{totals_now.get('posts')}:{last.timestamp() if last else ''}"
+    raw = (f"{scope.organization.pk}:{accounts}:{scope.period.first}:{scope.period.last}:"
+           f"{scope.tz.key}:{version}")
+    key = "analytics:labels:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+    rows = cache.get(key)
+    if rows is None:
+        rows = label_rows(scope)
+        cache.set(key, rows, LABELS_CACHE_SECONDS)
+    return rows

@@ -1,12 +1,11 @@
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from analytics.charts import WEEKDAYS, charts_payload
-from analytics.formatting import NumberFormatter
 from analytics.models import POST_METRIC_NAMES, PostMetricSnapshot, TargetMetrics
 from analytics.selectors.dashboard import DEFINITION, dashboard_data
 from analytics.services.settings import analytics_settings_for
+from analytics.views import tables as tables_html
 from analytics.views.helpers import scope_from_request
 from socialmgr.tenancy import org_view
 
@@ -23,14 +22,14 @@ def dashboard(request):
     if scope.accounts:
         data = dashboard_data(scope)
         charts, tables = charts_payload(data)
-        fmt = NumberFormatter()
-        for row in data["post_rows"]:
-            row.cells = [fmt(getattr(row, m)) for m in POST_METRIC_NAMES]
-        for day in data["heatmap"]["grid"]:
-            for cell in day:
-                cell["label"] = ngettext("%(n)s post", "%(n)s posts", cell["posts"]) % {
-                    "n": cell["posts"]}
-        context.update(data=data, charts=charts, chart_tables=tables)
+        slug = request.organization.slug
+        # The big tables are built in Python (analytics/views/tables.py), not template loops.
+        context.update(data=data, charts=charts, chart_tables=tables, html={
+            "posts": tables_html.post_table_body(data["post_rows"], POST_METRIC_NAMES, slug),
+            "top": tables_html.top_table_body(data["top"], slug),
+            "bottom": tables_html.top_table_body(data["bottom"], slug),
+            "heatmap": tables_html.heatmap_body(data["heatmap"], context["weekdays"]),
+        })
     return render(request, "analytics/dashboard.html", context)
 
 
