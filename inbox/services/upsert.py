@@ -11,6 +11,8 @@ Elsewhere (SQLite) bulk_create does the job.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.db import connection, models
 from django.utils import timezone
 
@@ -23,7 +25,8 @@ def _columns() -> list[models.Field]:
     return [f for f in InboxItem._meta.concrete_fields if not f.primary_key]
 
 
-def _sql(fields: list[models.Field], update_fields: list[str]) -> str:
+@lru_cache(maxsize=8)
+def _sql(fields: tuple[models.Field, ...], update_fields: tuple[str, ...]) -> str:
     table = connection.ops.quote_name(InboxItem._meta.db_table)
     q = connection.ops.quote_name
     cols = ", ".join(q(f.column) for f in fields)
@@ -60,7 +63,7 @@ def upsert_items(items: list[InboxItem], *, update_fields: list[str]) -> None:
             arrays.append([Jsonb(getattr(i, f.attname)) for i in items])
         else:
             arrays.append([getattr(i, f.attname) for i in items])
-    sql = _sql(fields, update_fields)
+    sql = _sql(tuple(fields), tuple(update_fields))
     with connection.cursor() as cur:
         for start in range(0, len(items), BATCH):
             chunk = slice(start, start + BATCH)

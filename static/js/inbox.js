@@ -6,11 +6,12 @@
 
   function rows() { return Array.prototype.slice.call(document.querySelectorAll("[data-inbox-row]")); }
   function current() {
-    // The open conversation's row, also in the moment between its swap and the settle that
-    // marks the row (a quick second "j" must not start over at the top).
+    // The open conversation's row. The conversation is swapped in before the settle that
+    // marks its row, so it is asked first: a key pressed in between must move on from the
+    // conversation being shown, not from the row marked before it.
     var id = openedId();
-    return document.querySelector("[data-inbox-row].is-selected") ||
-      (id === null ? null : document.querySelector('[data-inbox-row][data-item-id="' + id + '"]'));
+    return (id === null ? null : document.querySelector('[data-inbox-row][data-item-id="' + id + '"]')) ||
+      document.querySelector("[data-inbox-row].is-selected");
   }
   function conversation() { return document.getElementById("conversation"); }
 
@@ -48,8 +49,14 @@
     return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
   }
 
-  // After "e" marks an item done, open the next one once the answer is in.
-  var advanceAfterDone = false;
+  // After "e" marks an item done, open the next one once the answer to that request is in:
+  // the path of the done form (not just any settle — the conversation being opened may
+  // still settle after "e" was pressed, and advancing then would be undone by the answer).
+  var advanceAfterDone = null;
+  function requestPath(detail) {
+    return (detail.pathInfo && detail.pathInfo.requestPath) ||
+      (detail.requestConfig && detail.requestConfig.path) || null;
+  }
 
   document.addEventListener("keydown", function (e) {
     if (!document.querySelector("[data-inbox]")) return;
@@ -73,7 +80,14 @@
       case "k": case "ArrowUp": e.preventDefault(); step(-1); break;
       case "e": {
         var done = conv && conv.querySelector("[data-action-done]");
-        if (done) { e.preventDefault(); advanceAfterDone = true; done.click(); }
+        if (done) {
+          e.preventDefault();
+          advanceAfterDone = done.form ? done.form.getAttribute("hx-post") : null;
+          // A conversation swapped in a moment ago is wired up by htmx only when it settles;
+          // until then the click would post the form natively (a full page load).
+          if (done.form && window.htmx) window.htmx.process(done.form);
+          done.click();
+        }
         break;
       }
       case "r": focusIn(e, "[data-reply-form] textarea"); break;
@@ -126,8 +140,9 @@
     }
     applyRowUpdates(document);
     markSelected();
-    if (e.detail.target && e.detail.target.id === "conversation" && advanceAfterDone) {
-      advanceAfterDone = false;
+    if (e.detail.target && e.detail.target.id === "conversation" && advanceAfterDone &&
+        requestPath(e.detail) === advanceAfterDone) {
+      advanceAfterDone = null;
       var list = rows();
       var id = openedId();
       var at = list.findIndex(function (r) { return r.getAttribute("data-item-id") === id; });
