@@ -29,7 +29,7 @@ def dashboard_data(scope: Scope) -> dict:
     previous = scope.period.previous()
     now_totals, before = posts.totals_for(scope, scope.period, previous)
     followers = audience.follower_series(scope)
-    rows = posts.post_rows(scope)
+    rows = posts.cached_post_rows(scope, now_totals, limit=posts.TABLE_LIMIT)
     inbox_data = inbox.inbox_stats(scope)
     kpis = [
         _kpi("followers", _("Follower growth"), followers["growth"], followers["previous_growth"]),
@@ -52,7 +52,7 @@ def dashboard_data(scope: Scope) -> dict:
         "posts_per_day": posts.posts_per_day(scope),
         "post_rows": rows,
         "top": [r for r in rows if r.engagements is not None][: posts.TOP],
-        "bottom": posts.post_rows(scope, limit=posts.TOP, order="worst"),
+        "bottom": posts.cached_post_rows(scope, now_totals, limit=posts.TOP, order="worst"),
         "labels": posts.cached_label_rows(scope, now_totals),
         "heatmap": timing.cached_heatmap(scope),
         "inbox": inbox_data,

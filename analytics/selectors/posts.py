@@ -108,21 +108,35 @@ def label_rows(scope: Scope) -> list[dict]:
 LABELS_CACHE_SECONDS = 60
 
 
-def cached_label_rows(scope: Scope, totals_now: dict) -> list[dict]:
-    """`label_rows`, cached for a minute per organisation, accounts and period.
-
-    The label join is the dashboard's slowest query. The key includes the period's post
-    count and latest fetch time (from `totals_now`, already computed): a new snapshot moves
-    the rollup's fetched_at and a new post the count, so either starts a fresh entry.
-    """
+def _cache_key(kind: str, scope: Scope, totals_now: dict) -> str:
+    """Per organisation, accounts and period, versioned by the period's post count and
+    latest fetch time (from `totals_now`, already computed): a new snapshot moves the
+    rollup's fetched_at and a new post the count, so either starts a fresh entry."""
     accounts = ",".join(str(pk) for pk in sorted(scope.account_ids))
     last = totals_now.get("last_fetched")
     version = f"{totals_now.get('posts')}:{last.timestamp() if last else ''}"
     raw = (f"{scope.organization.pk}:{accounts}:{scope.period.first}:{scope.period.last}:"
            f"{scope.tz.key}:{version}")
-    key = "analytics:labels:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
-    rows = cache.get(key)
-    if rows is None:
-        rows = label_rows(scope)
-        cache.set(key, rows, LABELS_CACHE_SECONDS)
-    return rows
+    return f"analytics:{kind}:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def _cached(kind: str, scope: Scope, totals_now: dict, compute):
+    key = _cache_key(kind, scope, totals_now)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, LABELS_CACHE_SECONDS)
+    return value
+
+
+def cached_label_rows(scope: Scope, totals_now: dict) -> list[dict]:
+    """`label_rows`, cached for a minute: the label join is the dashboard's slowest query."""
+    return _cached("labels", scope, totals_now, lambda: label_rows(scope))
+
+
+def cached_post_rows(scope: Scope, totals_now: dict, *, limit: int, order: str = "best"):
+    """`post_rows` for the page's tables, cached for a minute like the labels: sorting every
+    post of the period by engagements is the next most expensive query. (Text edits of a
+    post show up within that minute.)"""
+    return _cached(f"rows-{order}-{limit}", scope, totals_now,
+                   lambda: post_rows(scope, limit=limit, order=order))
