@@ -177,7 +177,7 @@ class Pds:
                          json={"repo": user.did, "collection": "app.bsky.feed.post",
                                "record": record})
 
-    def wait_for(self, check, *, timeout: float = 20.0, interval: float = 0.2):
+    def wait_for(self, check, *, timeout: float = 45.0, interval: float = 0.2):
         """Poll `check()` until truthy: the AppView indexes the firehose asynchronously."""
         deadline = time.monotonic() + timeout
         while True:

@@ -137,7 +137,11 @@ class PdsHarness(Harness):
 
 
 def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+    # Millisecond precision like real clients: the AppView sorts notifications by the
+    # earlier of createdAt and indexedAt, so a whole-second createdAt can sort a new
+    # record before one indexed a moment ago.
+    now = time.time()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now % 1 * 1000):03d}Z"
 
 
 def _mention(did: str, start: int = 3, end: int = 5) -> dict:
