@@ -27,6 +27,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow,
               pytest.mark.django_db(transaction=True)]
 
 POSTS = 300
+# Due times are spread over ~15 s so the killing happens while publishing is under way,
+# however fast the pipeline gets.
+SPREAD_S = 0.05
 FAULTS = {  # ~20% of publish calls fail, in every way a platform can
     "fault_routes": ["POST /api/v1/statuses"], "error_rate": 0.07, "throttle_rate": 0.04,
     "retry_after_s": 1, "timeout_rate": 0.02, "timeout_s": 22, "lost_rate": 0.07,
@@ -40,7 +43,8 @@ def _schedule_posts(org, accounts, author, approver, at) -> list[int]:
         account = accounts[n % len(accounts)]
         post = post_create(organization=org, actor=author,
                            data=PostData(text=f"Exactly once #{n}", account_ids=[account.pk]))
-        post_schedule(post=post, actor=approver, scheduled_at=at)
+        post_schedule(post=post, actor=approver,
+                      scheduled_at=at + dt.timedelta(seconds=n * SPREAD_S))
         ids.append(post.pk)
     return ids
 
@@ -62,7 +66,7 @@ class Workers:
 
     def chaos(self) -> None:
         rng = random.Random(5)
-        while not self.stop.wait(rng.uniform(2.0, 5.0)):
+        while not self.stop.wait(rng.uniform(1.0, 3.0)):
             name = rng.choice(sorted(self.procs))
             os.killpg(self.procs[name].pid, signal.SIGKILL)
             self.procs[name].wait()
