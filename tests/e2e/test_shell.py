@@ -36,6 +36,10 @@ def test_skip_link_is_first_and_jumps_to_main(signed_in_page, page, acme_editor)
     skip = page.get_by_role("link", name="Skip to content")
     assert page.evaluate("() => document.activeElement.classList.contains('skip-link')")
     assert skip.is_visible()  # hidden off-screen until focused
+    # it slides in (a short transition): wait for it to settle inside the viewport
+    page.wait_for_function(
+        "() => document.querySelector('.skip-link').getBoundingClientRect().top >= 0",
+        timeout=3000)
     box = skip.bounding_box()
     assert box and box["y"] >= 0
     page.keyboard.press("Enter")
