@@ -24,7 +24,8 @@ def _seed() -> tuple:
                 for p in ("mastodon", "x", "bluesky", "linkedin")]
     labels = [Label.objects.create(organization=org, name=f"Campaign {i}") for i in range(5)]
     posts = Post.objects.bulk_create([
-        Post(organization=org, author=owner, text=f"Benchmark post {i} " + "lorem ipsum " * 8,
+        Post(organization=org, author=owner,
+             text=f"Benchmark post {i}: our autumn blend is back, notes of cherry #coffee",
              status=STATUSES[i % len(STATUSES)], timezone=org.timezone,
              scheduled_at=dt.datetime(2030, 3, 1 + i % 31, 6 + i % 14, (i * 7) % 60,
                                       tzinfo=dt.UTC))

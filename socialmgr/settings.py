@@ -21,8 +21,10 @@ DEBUG = env_bool("DEBUG", False)
 TESTING = env_bool("SOCIALMGR_TESTING", "pytest" in sys.modules)
 
 # Outside DEBUG a real secret is required; the dev fallback is never used in production.
+# Offline commands (manage.py makemigrations …) never serve requests, so they may use it too.
+OFFLINE_COMMAND = env_bool("SOCIALMGR_OFFLINE_COMMAND", False)
 SECRET_KEY = env_str("SECRET_KEY") or (
-    "dev-insecure-key-only-for-local-use" if (DEBUG or TESTING) else None
+    "dev-insecure-key-only-for-local-use" if (DEBUG or TESTING or OFFLINE_COMMAND) else None
 )
 if not SECRET_KEY:
     from django.core.exceptions import ImproperlyConfigured
@@ -116,6 +118,9 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+# Covering indexes (INCLUDE) are a PostgreSQL optimisation; SQLite builds them without the
+# extra columns, which is fine for the embedded default.
+SILENCED_SYSTEM_CHECKS = [] if IS_POSTGRES else ["models.W040"]
 
 # --- Cache, broker ----------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")

@@ -45,3 +45,10 @@ def test_a_malformed_boolean_is_refused(tmp_path):
     result = _run("check", extra_env={"DEBUG": "maybe", "SOCIALMGR_VAR_DIR": str(tmp_path)})
     assert result.returncode != 0
     assert "DEBUG must be true or false" in result.stderr
+
+
+def test_offline_commands_run_in_a_bare_checkout_without_secrets(tmp_path):
+    result = _run("makemigrations", "--check", "--dry-run",
+                  extra_env={"SECRET_KEY": "", "SOCIALMGR_VAR_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from abc import abstractmethod
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.utils.dateparse import parse_datetime
@@ -59,12 +60,14 @@ class MetaProvider(Provider):
         return setup.check_setup(redirect_uri=redirect_uri, organization=organization,
                                  instagram=self.key == "instagram")
 
+    @abstractmethod
     def _choices(self, pages: list[login.Page], *,
                  user_expires_at: dt.datetime | None) -> list[ConnectResult]:
-        raise NotImplementedError
+        """The connectable accounts (Facebook pages, or their Instagram accounts)."""
 
+    @abstractmethod
     def _nothing_to_connect_message(self) -> str:
-        raise NotImplementedError
+        """What to tell the admin when the login offers nothing to connect."""
 
     # --- calling ------------------------------------------------------------------------
     def call(self, account: ConnectedAccount, method: str, path: str, *,
