@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import html
+
 from django.utils import formats
-from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from analytics.formatting import NumberFormatter
 
 WEEKDAYS = (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))
+
+
+def esc(value) -> str:
+    """conditional_escape without its lazy-string machinery (a tenth of the cost per cell):
+    safe HTML (the "not available" marker) as it is, anything else escaped."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
 
 
 def table_of(chart: dict, first_column: str, fmt: NumberFormatter) -> dict:
@@ -18,9 +28,11 @@ def table_of(chart: dict, first_column: str, fmt: NumberFormatter) -> dict:
     rows = [[label, *[("–" if ds["data"][i] is None else fmt(ds["data"][i]))
                       for ds in chart["datasets"]]]
             for i, label in enumerate(chart["labels"])]
-    # Built here rather than in a template loop: a year of days is thousands of cells.
-    body = format_html_join("", "<tr><th scope=\"row\">{}</th>{}</tr>", (
-        (row[0], format_html_join("", "<td class=\"num\">{}</td>", ((c,) for c in row[1:])))
+    # Built here rather than in a template loop (or format_html per cell, which cost a
+    # fifth of the dashboard's time): twenty accounts over a year are 7,000 cells.
+    body = mark_safe("".join(  # noqa: S308 - every cell is escaped right here
+        f'<tr><th scope="row">{esc(row[0])}</th>'
+        + "".join(f'<td class="num">{esc(c)}</td>' for c in row[1:]) + "</tr>"
         for row in rows))
     return {"head": [first_column, *[ds["label"] for ds in chart["datasets"]]],
             "rows": rows, "body": body}

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ConnectedAccount, Organization
 from accounts.models.tenant import TenantQuerySet
+from analytics.models.metrics import POST_METRIC_NAMES
 
 BUCKETS_HOURS = (1, 6, 24, 72, 168, 720)  # ≈1 h, 6 h, 24 h, 3 d, 7 d, 30 d after publishing
 
@@ -17,8 +18,10 @@ class TargetMetrics(models.Model):
     Columns mirror PostMetricSnapshot; NULL still means "not reported by the platform".
     """
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    # Indexed by target_metrics_acct_time (account first); no separate FK index needed.
+    # Both indexed by target_metrics_org_acct_time (organization, then account): no separate
+    # foreign-key indexes needed.
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+",
+                                     db_index=False)
     account = models.ForeignKey(ConnectedAccount, on_delete=models.CASCADE, related_name="+",
                                 db_index=False)
     target = models.OneToOneField("content.PostTarget", on_delete=models.CASCADE,
@@ -51,11 +54,15 @@ class TargetMetrics(models.Model):
         verbose_name = _("post metrics (latest)")
         verbose_name_plural = _("post metrics (latest)")
         indexes = [
-            # Every dashboard widget: the selected accounts' posts published in a range (one
-            # range scan per account). The included columns make the year-long heatmap and
-            # the daily counts index-only scans; organization is checked from the index too.
-            models.Index(fields=["account", "published_at"], name="target_metrics_acct_time",
-                         include=["organization", "engagements", "impressions"]),
+            # Every dashboard widget: the organisation's selected accounts' posts published in
+            # a range (one range scan per account). The included columns are everything the
+            # period totals, the daily counts and the year-long heatmap read, so those are
+            # index-only scans: no heap visits for 40,000 posts of a busy 90-day comparison.
+            # (With organization only included, PostgreSQL preferred ANDing in the
+            # organization index and visiting the heap: 50 ms instead of 10.)
+            models.Index(fields=["organization", "account", "published_at"],
+                         name="target_metrics_org_acct_time",
+                         include=["fetched_at", "engagements", *POST_METRIC_NAMES]),
             # The collector: rows due for their next capture (partial: finished rows drop out).
             models.Index(fields=["next_due_at"], name="target_metrics_due",
                          condition=models.Q(next_due_at__isnull=False)),

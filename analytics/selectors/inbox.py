@@ -19,12 +19,12 @@ def inbox_stats(scope: Scope) -> dict:
              .exclude(kind="listening"))
     current = Q(created_at__gte=scope.period.start, created_at__lt=scope.period.end)
     volume = items.aggregate(
-        current=Count("id", filter=current),
-        previous=Count("id", filter=Q(created_at__gte=previous.start,
+        current=Count("created_at", filter=current),
+        previous=Count("created_at", filter=Q(created_at__gte=previous.start,
                                       created_at__lt=previous.end)))
     per_day = dict(items.filter(current)
                    .annotate(day=TruncDate("created_at", tzinfo=scope.tz))
-                   .values("day").annotate(n=Count("id")).values_list("day", "n"))
+                   .values("day").annotate(n=Count("*")).values_list("day", "n"))
     responses = (items.filter(current, first_response_at__isnull=False)
                  .values_list("first_responder_id", "first_responder__email",
                               "first_responder__first_name", "first_responder__last_name",

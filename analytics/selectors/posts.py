@@ -48,8 +48,8 @@ def totals_for(scope: Scope, *periods: Period) -> list[dict]:
         measured_reach = inside & Q(impressions__isnull=False, impressions__gt=0)
         # Aliases must not shadow the model's field names, hence the "p<i>_" prefix.
         aggregates.update({
-            f"p{i}_posts": Count("id", filter=inside),
-            f"p{i}_measured": Count("id", filter=inside & Q(fetched_at__isnull=False)),
+            f"p{i}_posts": Count("published_at", filter=inside),
+            f"p{i}_measured": Count("published_at", filter=inside & Q(fetched_at__isnull=False)),
             f"p{i}_engagements": Sum("engagements", filter=inside),
             f"p{i}_rate_engagements": Sum("engagements", filter=measured_reach),
             f"p{i}_rate_impressions": Sum("impressions", filter=measured_reach),
@@ -69,7 +69,7 @@ def totals_for(scope: Scope, *periods: Period) -> list[dict]:
 def posts_per_day(scope: Scope) -> dict:
     rows = (_published(scope, scope.period)
             .annotate(day=TruncDate("published_at", tzinfo=scope.tz))
-            .values("day").annotate(n=Count("id")).order_by("day"))
+            .values("day").annotate(n=Count("*")).order_by("day"))
     return {r["day"]: r["n"] for r in rows}
 
 
@@ -91,7 +91,7 @@ def label_rows(scope: Scope) -> list[dict]:
     measured_reach = Q(impressions__isnull=False, impressions__gt=0)
     rows = (_published(scope, scope.period)
             .values(label=F("post__labels__name"))
-            .annotate(t_posts=Count("id"), t_impressions=Sum("impressions"),
+            .annotate(t_posts=Count("*"), t_impressions=Sum("impressions"),
                       t_engagements=Sum("engagements"), t_clicks=Sum("clicks"),
                       rate_e=Sum("engagements", filter=measured_reach),
                       rate_i=Sum("impressions", filter=measured_reach))

@@ -30,7 +30,7 @@ def heatmap(scope: Scope, *, now: dt.datetime | None = None) -> dict:
             .annotate(weekday=ExtractIsoWeekDay("published_at", tzinfo=scope.tz),
                       hour=ExtractHour("published_at", tzinfo=scope.tz))
             .values("weekday", "hour")
-            .annotate(avg=Avg("engagements"), posts=Count("id"))
+            .annotate(avg=Avg("engagements"), posts=Count("*"))
             .order_by())
     cells = {(r["weekday"], r["hour"]): (round(r["avg"], 1), r["posts"]) for r in rows}
     best = max(cells.values(), key=lambda c: c[0])[0] if cells else 0

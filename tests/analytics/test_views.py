@@ -48,6 +48,18 @@ def test_dashboard_shows_figures_charts_data_and_not_available(org, owner, accou
     assert "<script>" not in html.replace('<script src=', '')  # no inline scripts (CSP)
 
 
+def test_chart_tables_escape_names_and_show_gaps(org, owner, account, login):
+    """The accessible tables under the charts are built in Python: names are escaped there."""
+    account.display_name = account.label = "<b>Shop</b> & Co"
+    account.save()
+    _recent(account, 2, labels=["<img src=x onerror=alert(1)>"])
+    html = login(owner).get(f"/o/{org.slug}/analytics/").content.decode()
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<b>Shop</b>" not in html
+    assert '<td class="num">–</td>' in html  # days before the first follower count: gaps
+
+
 def test_empty_dashboard_explains_when_data_arrives(org, owner, account, login):
     html = login(owner).get(f"/o/{org.slug}/analytics/").content.decode()
     assert "No figures for this period yet" in html
