@@ -116,6 +116,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The ORM binds parameters client-side and never prepares; the few hot statements that
+    # run on server-binding cursors (inbox ingestion) are prepared after this many runs on a
+    # connection. Set DATABASE_PREPARE_THRESHOLD= (empty) behind a transaction-pooling
+    # PgBouncer older than 1.21, which cannot keep prepared statements.
+    _prepare = env_str("DATABASE_PREPARE_THRESHOLD", "5")
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        int(_prepare) if _prepare.strip() else None)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 # Covering indexes (INCLUDE) are a PostgreSQL optimisation; SQLite builds them without the

@@ -4,6 +4,7 @@ and the same outcome as item-by-item processing (parents, rules, ids)."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from inbox.models import AutomationRule, InboxItem
 from inbox.services import inbox_ingest_entries
@@ -38,9 +39,13 @@ def test_statements_per_page_do_not_grow_with_the_page(account, org):
             result = inbox_ingest_entries(account, _page(prefix, size))
         assert len(result.created) == size
         counts.append(len(ctx.captured_queries))
-        # One INSERT for the page, one UPDATE linking the children on it: rules are applied
-        # before the insert, not written afterwards.
-        assert _writes(ctx) == ["INSERT", "UPDATE"], ctx.captured_queries
+        # One INSERT for the page: rules are applied before it, and the children answering
+        # items of the same page are written with their parent (keys planned ahead), not
+        # linked by an UPDATE afterwards.
+        assert _writes(ctx) == ["INSERT"], ctx.captured_queries
+        items = {i.remote_id: i for i in InboxItem.objects.filter(remote_id__startswith=prefix)}
+        for i in range(1, size, 5):
+            assert items[f"{prefix}{i}"].parent_id == items[f"{prefix}{i - 1}"].pk
     assert counts[0] == counts[1] == counts[2]
     assert InboxItem.objects.filter(urgent=True).count() == 145
 
@@ -79,3 +84,27 @@ def test_a_page_without_new_parents_writes_no_link_update(account):
 def test_an_item_naming_itself_as_parent_is_not_its_own_parent(account):
     inbox_ingest_entries(account, [entry("loop", parent_remote_id="loop")])
     assert InboxItem.objects.get(remote_id="loop").parent is None
+
+
+def test_a_parent_stored_meanwhile_by_another_poller_still_links_its_replies(account,
+                                                                             monkeypatch):
+    """Keys are planned after the page's lookup; if another process stores the parent in
+    between, the upsert keeps that row (and its key) and the reply is re-pointed to it."""
+    from inbox.services import ingest
+
+    real_lookup = ingest.stored_and_related
+
+    def lookup_then_a_concurrent_insert(*args):
+        rows = real_lookup(*args)
+        InboxItem.objects.create(organization=account.organization, account=account,
+                                 kind="comment", remote_id="race-parent", author_handle="@x",
+                                 text="stored by the other poller",
+                                 created_at=timezone.now())
+        return rows
+
+    monkeypatch.setattr(ingest, "stored_and_related", lookup_then_a_concurrent_insert)
+    inbox_ingest_entries(account, [entry("race-parent", "from this page"),
+                                   entry("race-child", parent_remote_id="race-parent")])
+    parent = InboxItem.objects.get(remote_id="race-parent")
+    assert parent.text == "from this page"  # the upsert updated the other poller's row
+    assert InboxItem.objects.get(remote_id="race-child").parent_id == parent.pk
