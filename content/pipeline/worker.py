@@ -31,7 +31,7 @@ from content.pipeline import settle
 from content.pipeline.calls import Call, Outcome, start_calls
 from content.pipeline.checks import blocking_problem
 from content.pipeline.dispatcher import Claim, parse_lease
-from content.pipeline.links import tracked_text
+from content.pipeline.links import tracked_text, utm_settings
 from content.pipeline.providers import provider_for
 from content.pipeline.ratelimit import (
     account_limited_until,
@@ -59,13 +59,13 @@ def _load(claims: list[Claim]) -> list[tuple[PostTarget, str]]:
     return held
 
 
-def build_request(target: PostTarget) -> PublishRequest:
+def build_request(target: PostTarget, *, utm_on: bool | None = None) -> PublishRequest:
     media = [MediaFile(filename=m.asset.original_name or m.asset.file.name,
                        content_type=m.asset.content_type, size=m.asset.size,
                        alt_text=m.effective_alt_text, width=m.asset.width,
                        height=m.asset.height, open=m.asset.file.open)
              for m in target.attachments.all()]
-    return PublishRequest(text=tracked_text(target), media=media,
+    return PublishRequest(text=tracked_text(target, utm_on=utm_on), media=media,
                           idempotency_key=str(target.idempotency_key),
                           link=target.post.link_url)
 
@@ -81,10 +81,11 @@ def targets_publish(claims: list[Claim]) -> dict[int, str]:
     calls: list[Call] = []
     held = _load(claims)
     limits = accounts_limit_ends(t.account_id for t, _lease in held)
+    utm = utm_settings([t for t, _lease in held])
     for target, lease in held:
         try:
             until = limited_until(limits.get(target.account_id), target.next_attempt_at)
-            call = _prepare(target, lease, until, results)
+            call = _prepare(target, lease, until, results, utm[target.post.organization_id])
         except Exception as exc:
             results[target.pk] = _crashed(target, lease, exc)
             continue
@@ -95,7 +96,8 @@ def targets_publish(claims: list[Claim]) -> dict[int, str]:
     return results
 
 
-def _prepare(target: PostTarget, lease: str, until, results: dict) -> Call | None:
+def _prepare(target: PostTarget, lease: str, until, results: dict,
+             utm_on: bool) -> Call | None:
     """The call to make for this target, or None when it was settled without one."""
     stop = blocking_problem(target)
     if stop is not None:
@@ -106,7 +108,7 @@ def _prepare(target: PostTarget, lease: str, until, results: dict) -> Call | Non
         results[target.pk] = _wait_for_limit(target, lease, until)
         return None
     return Call(target=target, lease=lease, provider=provider_for(target.account.provider),
-                request=build_request(target),
+                request=build_request(target, utm_on=utm_on),
                 uncertain=target.last_error_code in settle.UNCERTAIN)
 
 
