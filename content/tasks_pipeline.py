@@ -11,10 +11,11 @@ from django.utils import timezone
 
 @shared_task(name="pipeline.dispatch", ignore_result=True)
 def dispatch(at: str | None = None) -> int:
-    """Claim what is due. Beat runs this every second; when something falls due before the
-    next tick, one more run is queued for that very instant, so a post due at 10:00:00.000
-    is claimed then and not up to a beat period later. `at`: the instant a run was queued
-    for (the timer may fire a few milliseconds early)."""
+    """Claim what is due (within PUBLISH_CLAIM_AHEAD). Beat runs this every second; when
+    something enters the claiming window before the next tick (a claim-ahead shorter than
+    the beat period), one more run is queued for that very instant, so a post due at
+    10:00:00.000 is claimed in time and not up to a beat period later. `at`: the instant a
+    run was queued for (the timer may fire a few milliseconds early)."""
     from content.pipeline.dispatcher import dispatch_due_targets
 
     if at:
@@ -33,10 +34,12 @@ def _dispatch_again(claimed: int) -> None:
     if claimed >= settings.PUBLISH_DISPATCH_BATCH:  # a backlog: keep going, do not wait
         dispatch.apply_async()
         return
-    due = next_due_within(timezone.now(), settings.PUBLISH_DISPATCH_LOOKAHEAD)
+    ahead = dt.timedelta(seconds=settings.PUBLISH_CLAIM_AHEAD)
+    due = next_due_within(timezone.now() + ahead, settings.PUBLISH_DISPATCH_LOOKAHEAD)
     # One timed run per instant, however many beat runs see it coming.
     if due is not None and cache.add(f"pipeline:dispatch_at:{due.isoformat()}", 1, 30):
-        dispatch.apply_async(kwargs={"at": due.isoformat()}, eta=due)
+        at = due - ahead
+        dispatch.apply_async(kwargs={"at": at.isoformat()}, eta=at)
 
 
 # acks_late + reject_on_worker_lost (settings): a task whose worker dies is redelivered; the

@@ -349,6 +349,9 @@ PUBLISH_DISPATCH_BATCH = env_int("PUBLISH_DISPATCH_BATCH", 500)
 PUBLISH_TASK_BATCH = env_int("PUBLISH_TASK_BATCH", 50)
 PUBLISH_CALL_THREADS = env_int("PUBLISH_CALL_THREADS", 32)
 PUBLISH_DISPATCH_LOOKAHEAD = float(env_str("PUBLISH_DISPATCH_LOOKAHEAD", "1.0"))
+# Targets are claimed this many seconds before they are due, so the worker has loaded,
+# checked and prepared them when the instant comes (it waits for it before calling).
+PUBLISH_CLAIM_AHEAD = float(env_str("PUBLISH_CLAIM_AHEAD", "2.0"))
 # LinkedIn and Meta connectors (accounts/providers/linkedin, accounts/providers/meta). App
 # credentials may also be configured per installation in the UI; these are the env fallback.
 LINKEDIN_CLIENT_ID = env_str("LINKEDIN_CLIENT_ID", "")

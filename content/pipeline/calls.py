@@ -9,14 +9,17 @@ remaining targets are not called at all and are settled by the caller.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
+import time
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connections
+from django.utils import timezone
 
 from accounts.providers.base import Provider, PublishRequest, RemotePost
 from accounts.providers.errors import AuthExpired, RateLimited
@@ -31,6 +34,20 @@ class Call:
     provider: Provider
     request: PublishRequest
     uncertain: bool  # an earlier attempt may have gone out: ask the platform first
+
+    @property
+    def due(self) -> dt.datetime | None:
+        return self.target.next_attempt_at
+
+
+def wait_until(when: dt.datetime | None) -> None:
+    """Sleep until `when` (claimed ahead of time: never publish before the instant). Only
+    within the claim-ahead window: a target handed over earlier than the dispatcher ever
+    claims (by hand, or by a dispatcher run told another time) goes now."""
+    if when is not None:
+        delay = (when - timezone.now()).total_seconds()
+        if 0 < delay <= settings.PUBLISH_CLAIM_AHEAD + 1:  # +1: the dispatcher's run time
+            time.sleep(delay)
 
 
 @dataclass
@@ -67,6 +84,7 @@ def _call_account(calls: list[Call]) -> list[Outcome]:
             if stopped:
                 out.append(Outcome("deferred"))
                 continue
+            wait_until(call.due)
             outcome = _call_one(call)
             out.append(outcome)
             stopped = isinstance(outcome.error, RateLimited | AuthExpired)
@@ -92,7 +110,11 @@ def _pool() -> ThreadPoolExecutor:
 
 
 def start_calls(calls: list[Call]) -> list[tuple[list[Call], Future]]:
-    """Submit the calls grouped by account; each future gives that group's outcomes."""
+    """Submit the calls grouped by account, once the first is due (a pool thread is not held
+    asleep while others could call); each future gives that group's outcomes."""
+    now = timezone.now()
+    calls = sorted(calls, key=lambda c: c.due or now)  # an account's posts in due order
+    wait_until(calls[0].due if calls else None)
     groups: dict[int, list[Call]] = defaultdict(list)
     for call in calls:
         groups[call.target.account_id].append(call)

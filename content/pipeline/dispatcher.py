@@ -64,6 +64,11 @@ def dispatch_due_targets(*, now: dt.datetime | None = None, batch: int | None = 
                          enqueue: bool = True) -> list[Claim]:
     """Claim due targets (and publishing ones whose lease expired) and queue their tasks.
 
+    "Due" includes the next PUBLISH_CLAIM_AHEAD seconds: workers load and check those
+    targets and build their requests before the instant, then wait for it (calls.py), so
+    a thousand posts due at 10:00:00 are on their way at 10:00:00 rather than after a
+    dispatcher run, a queue hop and a database round trip. From the claim on, the post
+    counts as being published (edits are refused as for any post going out).
     Claims are made in short transactions of CLAIM_CHUNK rows, each queued as soon as it
     commits: with a thousand posts due at once, workers start on the first ones while the
     rest are still being claimed. Expired leases are re-claimed with `last_error_code =
@@ -72,13 +77,15 @@ def dispatch_due_targets(*, now: dt.datetime | None = None, batch: int | None = 
     """
     now = now or timezone.now()
     batch = batch or settings.PUBLISH_DISPATCH_BATCH
-    lease = now + dt.timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
+    ahead = dt.timedelta(seconds=settings.PUBLISH_CLAIM_AHEAD)
+    lease = now + dt.timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)  # ≫ the wait
     claims: list[Claim] = []
     due_count = expired_count = 0
     first = True
     while len(claims) < batch:
         size = min(CLAIM_CHUNK, batch - len(claims))
-        due, expired, chunk = _claim_chunk(now, lease, size, reclaim=first, enqueue=enqueue)
+        due, expired, chunk = _claim_chunk(now, now + ahead, lease, size, reclaim=first,
+                                           enqueue=enqueue)
         due_count, expired_count, first = due_count + len(due), expired_count + len(expired), False
         claims += chunk
         if len(due) < size or not chunk:
@@ -87,10 +94,10 @@ def dispatch_due_targets(*, now: dt.datetime | None = None, batch: int | None = 
     return claims
 
 
-def _claim_chunk(now: dt.datetime, lease: dt.datetime, size: int, *, reclaim: bool,
-                 enqueue: bool) -> tuple[list[int], list[int], list[Claim]]:
+def _claim_chunk(now: dt.datetime, until: dt.datetime, lease: dt.datetime, size: int, *,
+                 reclaim: bool, enqueue: bool) -> tuple[list[int], list[int], list[Claim]]:
     with transaction.atomic():
-        due = _claim_due(now, lease, size)
+        due = _claim_due(now, until, lease, size)
         expired = []
         if reclaim:
             expired = list(_locked(PostTarget.objects.lease_expired(now)
@@ -111,8 +118,10 @@ def _claim_chunk(now: dt.datetime, lease: dt.datetime, size: int, *, reclaim: bo
     return due, expired, claims
 
 
-def _claim_due(now: dt.datetime, lease: dt.datetime, size: int) -> list[int]:
-    """Claim up to `size` due targets in one statement; the ids it moved.
+def _claim_due(now: dt.datetime, until: dt.datetime, lease: dt.datetime,
+               size: int) -> list[int]:
+    """Claim up to `size` targets due by `until` (first attempts; retries by `now`, so a
+    backoff is kept to the instant) in one statement; the ids it moved.
 
     `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING id`: one round trip
     instead of lock, update and re-read (PostgreSQL; SQLite ≥ 3.35 runs the same statement
@@ -126,11 +135,13 @@ def _claim_due(now: dt.datetime, lease: dt.datetime, size: int) -> list[int]:
     # Only the table name is interpolated (from the model); every value is a parameter.
     sql = (f"UPDATE {table} SET status = %s, lease_expires_at = %s, attempts = attempts + 1, "  # noqa: S608
            f"updated_at = %s WHERE status = %s AND id IN (SELECT id FROM {table} "
-           f"WHERE status = %s AND next_attempt_at <= %s ORDER BY next_attempt_at, id "
+           f"WHERE status = %s AND next_attempt_at <= %s "
+           f"AND (attempts = 0 OR next_attempt_at <= %s) ORDER BY next_attempt_at, id "
            f"LIMIT %s{lock}) RETURNING id")
     with connection.cursor() as cursor:
         cursor.execute(sql, [TargetState.PUBLISHING, adapt(lease), adapt(now),
-                             TargetState.SCHEDULED, TargetState.SCHEDULED, adapt(now), size])
+                             TargetState.SCHEDULED, TargetState.SCHEDULED, adapt(until),
+                             adapt(now), size])
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -146,7 +157,7 @@ def _enqueue(claims: list[Claim]) -> None:
 
 
 def next_due_within(now: dt.datetime, seconds: float) -> dt.datetime | None:
-    """The next scheduled instant before the next beat tick, if any (from the due index)."""
+    """The next scheduled instant in (now, now + seconds], if any (from the due index)."""
     return (PostTarget.objects.filter(status=TargetState.SCHEDULED, next_attempt_at__gt=now,
                                       next_attempt_at__lte=now + dt.timedelta(seconds=seconds))
             .order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first())

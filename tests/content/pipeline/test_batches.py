@@ -144,17 +144,42 @@ def test_provider_instances_are_reused_until_the_registry_changes(test_providers
         registry._provider_class.cache_clear()
 
 
-def test_a_post_due_before_the_next_beat_tick_is_claimed_at_its_instant(make_scheduled,
-                                                                        settings):
+def test_a_post_entering_the_claim_window_before_the_next_tick_is_claimed_then(
+        make_scheduled, settings):
     from django.core.cache import cache
 
     from content.tasks_pipeline import _dispatch_again
 
-    post = make_scheduled("right on time", at=timezone.now() + dt.timedelta(seconds=0.3))
+    ahead = dt.timedelta(seconds=settings.PUBLISH_CLAIM_AHEAD)
+    post = make_scheduled("right on time", at=timezone.now() + ahead + dt.timedelta(seconds=0.3))
     target = PostTarget.objects.get(post=post)
+    assert dispatch_due_targets(enqueue=False) == []  # not yet inside the window
     _dispatch_again(0)  # a beat run saw it coming; Celery is eager here: the timed run is inline
     target.refresh_from_db()
     assert target.status == "publishing"  # claimed by the timed run, not a second later
-    assert timezone.now() >= target.next_attempt_at  # and not before its time
+    assert timezone.now() >= target.next_attempt_at - ahead  # and not before the window
     assert cache.get(f"pipeline:dispatch_at:{target.next_attempt_at.isoformat()}")
-    assert next_due_within(timezone.now(), settings.PUBLISH_DISPATCH_LOOKAHEAD) is None
+
+
+def test_a_post_claimed_ahead_goes_out_at_its_instant_and_not_before(
+        make_scheduled, sandbox, django_capture_on_commit_callbacks):
+    due = timezone.now() + dt.timedelta(seconds=1)
+    post = make_scheduled("on the dot", at=due)
+    target = PostTarget.objects.get(post=post)
+    due = target.next_attempt_at
+    with django_capture_on_commit_callbacks(execute=True):
+        claims = dispatch_due_targets()  # eager Celery: the task runs on commit, then waits
+    assert [c.target_id for c in claims] == [target.pk]
+    target.refresh_from_db()
+    assert target.status == "published"
+    received = [e["received_at"] for e in sandbox.stats(events=True)["statuses"]["events"]
+                if e["idempotency_key"] == str(target.idempotency_key)]
+    assert len(received) == 1 and received[0] >= due.timestamp()
+
+
+def test_retries_are_not_claimed_ahead_of_their_backoff(make_scheduled):
+    post = make_scheduled("tried before", at=timezone.now() + dt.timedelta(seconds=1))
+    PostTarget.objects.filter(post=post).update(attempts=1)
+    assert dispatch_due_targets(enqueue=False) == []
+    assert len(dispatch_due_targets(now=timezone.now() + dt.timedelta(seconds=1.5),
+                                    enqueue=False)) == 1
