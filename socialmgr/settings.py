@@ -139,6 +139,10 @@ if REDIS_URL:
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "socialmgr"),
         }
     }
+elif TESTING:
+    # Tests without Redis: in memory, emptied before each test (tests/conftest.py), never
+    # the development server's cache files.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     # Shared between the processes of `make run` (login rate limits must hold across them).
     CACHES = {

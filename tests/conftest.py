@@ -59,6 +59,18 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_memory_cache():
+    """Without Redis the cache is in memory: start each test with it empty, as SQLite hands
+    out the same primary keys again and per-organisation entries would leak between tests.
+    (Redis is left alone: it is also the real workers' broker.)"""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
 @pytest.fixture
 def org(db):
     return OrganizationFactory(name="Acme", slug="acme")

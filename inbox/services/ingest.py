@@ -91,14 +91,38 @@ def _defaults() -> tuple[tuple[str, Callable[[], object]], ...]:
     return tuple((f.attname, f.get_default) for f in InboxItem._meta.concrete_fields)
 
 
+@dataclass
+class IngestRun:
+    """What one poll reads once for all its pages, instead of once per page: the
+    organisation's automation rules and whether anybody subscribed to the item webhook.
+    A rule or endpoint added while a poll runs applies from its next run (a minute)."""
+
+    organization_id: int
+    _rules: list | None = None
+    _webhooks: bool | None = None
+
+    def rules(self) -> list:
+        if self._rules is None:
+            self._rules = active_rules(self.organization_id)
+        return self._rules
+
+    def webhooks(self) -> bool:
+        if self._webhooks is None:
+            from socialmgr.api.events import has_subscribers
+
+            self._webhooks = has_subscribers(self.organization_id, "inbox.item_received")
+        return self._webhooks
+
+
 def inbox_ingest_entries(account, entries: Iterable[InboxEntry], *,
-                         kind: str | None = None) -> IngestResult:
+                         kind: str | None = None, run: IngestRun | None = None) -> IngestResult:
     """Upsert platform entries for `account`, idempotently; safe to call again with the same page.
 
     Unique per (account, remote_id): a repeat updates the content (an edit), never the team's
     status, assignment or labels. Entries flagged `deleted` mark the stored item deleted.
     Malformed entries are logged and skipped. Automation rules run on newly created items only.
-    `kind` overrides the entries' kind (listening results).
+    `kind` overrides the entries' kind (listening results); `run`: shared by the pages of
+    one poll (see IngestRun).
     """
     result = IngestResult()
     rows: dict[str, InboxItem] = {}
@@ -119,7 +143,7 @@ def inbox_ingest_entries(account, entries: Iterable[InboxEntry], *,
     with transaction.atomic():
         _commit_without_flush_wait()
         if rows:
-            _upsert(account, rows, result)
+            _upsert(account, rows, result, run or IngestRun(account.organization_id))
         if deleted_ids:
             result.deleted = InboxItem.objects.filter(
                 account=account, remote_id__in=deleted_ids, deleted_at__isnull=True
@@ -141,7 +165,8 @@ def _commit_without_flush_wait() -> None:
             cur.execute("SET LOCAL synchronous_commit = off")
 
 
-def _upsert(account, rows: dict[str, InboxItem], result: IngestResult) -> None:
+def _upsert(account, rows: dict[str, InboxItem], result: IngestResult,
+            run: IngestRun) -> None:
     """A handful of statements a page, whatever its size: one lookup (stored items, known
     parents, stored children waiting for a parent on this page), the rules, one upsert (two
     when some entries carry edit times), an UPDATE by primary key only when children are to
@@ -176,7 +201,7 @@ def _upsert(account, rows: dict[str, InboxItem], result: IngestResult) -> None:
     new = [i for i in rows.values() if i.remote_id not in existing]
     planned = _plan_ids(rows, new, stored)
     if new:  # rules act on new items only, in memory, before they are written
-        rules = active_rules(account.organization_id)
+        rules = run.rules()
         if rules:
             rules_evaluate(rules, new)
     edited = [i for i in rows.values() if i.edited_at]
@@ -197,10 +222,10 @@ def _upsert(account, rows: dict[str, InboxItem], result: IngestResult) -> None:
     _link_parents(rows, orphans, moved)
     if new:
         result.created = [i.pk for i in new]
-        # Outgoing webhooks (socialmgr.api), sent after commit.
-        from socialmgr.api.events import inbox_items_received_event
+        if run.webhooks():  # outgoing webhooks (socialmgr.api), sent after commit
+            from socialmgr.api.events import inbox_items_received_event
 
-        inbox_items_received_event(new)
+            inbox_items_received_event(new, subscribed=True)
 
 
 def _plan_ids(rows: dict[str, InboxItem], new: list[InboxItem],

@@ -23,7 +23,7 @@ from accounts.providers.base import InboxPage
 from accounts.providers.errors import AuthExpired, NotSupported, ProviderError, RateLimited
 from accounts.providers.registry import UnknownProvider, enabled_keys, get_provider
 from inbox.models import SOURCE_INBOX, InboxCursor
-from inbox.services.ingest import inbox_ingest_entries
+from inbox.services.ingest import IngestRun, inbox_ingest_entries
 
 log = logging.getLogger(__name__)
 
@@ -110,9 +110,10 @@ def poll(cursor: InboxCursor, fetch: Callable[..., InboxPage], *, kind: str | No
     result = PollResult()
     try:
         provider = get_provider(account.provider)
+        run = IngestRun(account.organization_id)
         for _page in range(max_pages()):
             page = fetch(provider, account, cursor.cursor)
-            ingested = inbox_ingest_entries(account, page.items, kind=kind)
+            ingested = inbox_ingest_entries(account, page.items, kind=kind, run=run)
             result.pages += 1
             result.created += len(ingested.created)
             result.updated += ingested.updated

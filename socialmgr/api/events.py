@@ -35,14 +35,23 @@ def target_settled_event(target) -> None:
     })
 
 
-def inbox_items_received_event(items) -> None:
+def has_subscribers(organization_id: int, event: str) -> bool:
+    """Whether an active endpoint of the organisation wants `event` (one query)."""
     from socialmgr.api.models import WebhookEndpoint
 
+    return any(event in (events or []) for events in WebhookEndpoint.objects.filter(
+        organization_id=organization_id, is_active=True).values_list("events", flat=True))
+
+
+def inbox_items_received_event(items, *, subscribed: bool | None = None) -> None:
+    """`subscribed`: the caller checked `has_subscribers` already (a poll, once per run)."""
     items = list(items)
-    if not items or not any("inbox.item_received" in e.events for e in
-                            WebhookEndpoint.objects.filter(
-                                organization_id=items[0].organization_id, is_active=True)):
-        return  # a big poll page costs one query when nobody listens
+    if not items:
+        return
+    if subscribed is None:
+        subscribed = has_subscribers(items[0].organization_id, "inbox.item_received")
+    if not subscribed:
+        return  # a big poll page costs at most one query when nobody listens
     for item in items:
         emit(item.organization_id, "inbox.item_received", {"item": {
             "id": item.pk, "account": item.account_id, "kind": item.kind,
