@@ -28,6 +28,9 @@ def _service_available(name: str) -> bool:
     return True
 
 
+RERUNS = int(os.environ.get("E2E_RERUNS", "1"))  # 0 to see a flaky test fail at once
+
+
 def pytest_collection_modifyitems(config, items):
     unavailable = {name for name in ("postgres", "redis") if not _service_available(name)}
     if unavailable and IN_CI:
@@ -42,7 +45,7 @@ def pytest_collection_modifyitems(config, items):
         # Real browsers and real worker processes race the machine's load: one retry,
         # reported as a rerun in the summary (never for the fast unit/service tests).
         if "/e2e/" in str(item.fspath) or item.get_closest_marker("slow"):
-            item.add_marker(pytest.mark.flaky(reruns=1, reruns_delay=1))
+            item.add_marker(pytest.mark.flaky(reruns=RERUNS, reruns_delay=1))
 
 
 def pytest_terminal_summary(terminalreporter):

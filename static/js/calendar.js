@@ -222,6 +222,8 @@
     dateClick: function (info) { composeAt(info.date, info.allDay); },
     eventDrop: onDrop,
     dayCellClassNames: function (arg) { return d.composeUrl ? ["cal-composable"] : []; },
+    // Busy while events load (assistive technology waits; so do the browser tests).
+    loading: function (isLoading) { el.setAttribute("aria-busy", isLoading ? "true" : "false"); },
     datesSet: function (info) {
       try { window.localStorage.setItem(VIEW_KEY, info.view.type); } catch (e) { /* private mode */ }
     },

@@ -17,7 +17,15 @@ BERLIN = "Europe/Berlin"
 
 
 def _drag(page, source, target):
-    box, dest = source.bounding_box(), target.bounding_box()
+    # FullCalendar re-renders its events (a refetch, a resize): the located event can be
+    # detached for a moment, when bounding_box() answers None. Wait until both are laid out.
+    box = dest = None
+    for _ in range(50):
+        box, dest = source.bounding_box(), target.bounding_box()
+        if box and dest:
+            break
+        page.wait_for_timeout(100)
+    assert box and dest, "the event or the target day is not on the page"
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] / 2 + 5, box["y"] + box["height"] / 2 + 5, steps=3)
@@ -40,6 +48,7 @@ def test_drag_a_scheduled_post_to_another_day_and_undo(signed_in_page, sandbox):
     page.goto("/o/acme/calendar/")
     page.locator("#calendar[data-ready]").wait_for()
     page.evaluate(f"window.socialmgrCalendar.changeView('dayGridMonth', '{day.isoformat()}')")
+    page.locator("#calendar[aria-busy='false']").wait_for()  # that month's events loaded
     event = page.locator(".fc-event", has_text="Spring is here")
     event.wait_for()
     assert "Scheduled" in event.inner_text()
@@ -80,6 +89,7 @@ def test_clicking_a_post_opens_its_preview_and_an_empty_future_day_composes(sign
     page.goto("/o/acme/calendar/")
     page.locator("#calendar[data-ready]").wait_for()
     page.evaluate(f"window.socialmgrCalendar.changeView('dayGridMonth', '{day.isoformat()}')")
+    page.locator("#calendar[aria-busy='false']").wait_for()  # that month's events loaded
     page.locator(".fc-event", has_text="Preview me").click()
     dialog = page.locator("#cal-preview")
     dialog.get_by_role("heading", name="Preview me").wait_for()

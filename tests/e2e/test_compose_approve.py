@@ -91,6 +91,7 @@ def test_editor_composes_with_image_for_two_accounts_approver_approves_from_queu
     reviewer.locator("#calendar[data-ready]").wait_for()
     reviewer.evaluate(
         f"window.socialmgrCalendar.changeView('dayGridMonth', '{when.isoformat()}')")
+    reviewer.locator("#calendar[aria-busy='false']").wait_for()  # events of that month loaded
     event = reviewer.locator(f"td.fc-daygrid-day[data-date='{when.isoformat()}'] .fc-event",
                              has_text="Spring is here")
     event.wait_for()

@@ -108,7 +108,12 @@ def test_bulk_assign_from_the_list(signed_in_page, page, org, owner):
         "first question", "second question"}
     # Enter in the label field adds the label; it does not mark the items done.
     for text in ("first question", "second question"):  # the updated rows come unselected
-        page.locator("[data-inbox-row]", has_text=text).locator(".inbox-row-check").check()
+        row = page.locator("[data-inbox-row]", has_text=text)
+        # The fresh rows replace the old ones after htmx settles, a moment after the message:
+        # ticking a box before that ticks a row about to be replaced.
+        expect(row).to_contain_text("Bea Berg")
+        row.locator(".inbox-row-check").check()
+        expect(row.locator(".inbox-row-check")).to_be_checked()
     page.get_by_label("Label for the selected items").fill("sunday")
     page.get_by_label("Label for the selected items").press("Enter")
     expect(page.get_by_text("Label added to 2 items.")).to_be_visible()
