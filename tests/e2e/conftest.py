@@ -57,6 +57,23 @@ def page(browser, live_server):
     assert not errors, f"browser errors: {errors}"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_sign_in_rate_limits():
+    """Every browser test signs in from 127.0.0.1 through the real form, and allauth allows
+    30 logins a minute per address: with Redis (kept between tests) the suite ran into
+    429s. Each test starts with allauth's counters cleared; the limits themselves stay on
+    (tests/accounts check them)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        client = backend._cache.get_client(write=True)
+        keys = list(client.scan_iter(match="*allauth:rl:*", count=1000))
+        if keys:
+            client.delete(*keys)
+
+
 @pytest.fixture
 def signed_in_page(page, live_server):
     """sign_in(user) → the page, signed in through the real login form."""
