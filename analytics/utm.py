@@ -1,9 +1,10 @@
 """Link tracking: UTM parameters on the links of a post, when the organisation turns it on.
 
-Called by the publishing worker right before a post goes out, and by the composer preview,
-so people see the links as they will be published:
+Used by the publishing worker right before a post goes out (content/pipeline/links.py), and
+by the composer preview, so people see the links as they will be published:
 
-    apply_utm(text, organization=org, provider_key="mastodon", campaign="Spring sale")
+    if utm_enabled(org):
+        text = utm_text(text, source="mastodon", campaign="Spring sale")
 """
 
 from __future__ import annotations
@@ -32,20 +33,13 @@ UTM_ENABLED_CACHE = "analytics:utm_enabled:{}"
 
 
 def utm_enabled(organization) -> bool:
-    """Whether the organisation tracks links; cached (the settings service clears it)."""
+    """Whether the organisation tracks links; cached (AnalyticsSettings.save clears it)."""
     from django.core.cache import cache
 
     from analytics.services.settings import analytics_settings_for
 
     return cache.get_or_set(UTM_ENABLED_CACHE.format(organization.pk),
                             lambda: analytics_settings_for(organization).utm_enabled, 300)
-
-
-def apply_utm(text: str, *, organization, provider_key: str, campaign: str = "") -> str:
-    """`text` with UTM parameters on every link, or unchanged when tracking is off."""
-    if not text or not utm_enabled(organization):
-        return text
-    return utm_text(text, source=provider_key, campaign=campaign)
 
 
 def utm_text(text: str, *, source: str, campaign: str = "") -> str:
@@ -62,10 +56,14 @@ def utm_text(text: str, *, source: str, campaign: str = "") -> str:
     return URL_RE.sub(replace, text)
 
 
-def campaign_for_labels(organization, label_ids: list[int]) -> str:
+def campaign_name(label_names) -> str:
     """utm_campaign for a post: its first label by name (blank without labels)."""
+    return min(label_names, default="")
+
+
+def campaign_for_labels(organization, label_ids: list[int]) -> str:
+    """`campaign_name` of the organisation's labels with these ids (the composer preview)."""
     from content.models import Label
 
-    first = (Label.objects.for_org(organization).filter(pk__in=label_ids)
-             .order_by("name").values_list("name", flat=True).first())
-    return first or ""
+    return campaign_name(Label.objects.for_org(organization).filter(pk__in=label_ids)
+                         .values_list("name", flat=True))

@@ -105,7 +105,7 @@ def label_rows(scope: Scope) -> list[dict]:
     return result
 
 
-LABELS_CACHE_SECONDS = 60
+TABLES_CACHE_SECONDS = 60
 
 
 def _cache_key(kind: str, scope: Scope, totals_now: dict) -> str:
@@ -125,7 +125,7 @@ def _cached(kind: str, scope: Scope, totals_now: dict, compute):
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, LABELS_CACHE_SECONDS)
+        cache.set(key, value, TABLES_CACHE_SECONDS)
     return value
 
 

@@ -31,7 +31,7 @@ from content.pipeline import settle
 from content.pipeline.calls import Call, Outcome, start_calls
 from content.pipeline.checks import blocking_problem
 from content.pipeline.dispatcher import Claim, parse_lease
-from content.pipeline.links import tracked_text, utm_settings
+from content.pipeline.links import link_tracking, tracked_text
 from content.pipeline.providers import provider_for
 from content.pipeline.ratelimit import (
     account_limited_until,
@@ -59,7 +59,7 @@ def _load(claims: list[Claim]) -> list[tuple[PostTarget, str]]:
     return held
 
 
-def build_request(target: PostTarget, *, utm_on: bool | None = None) -> PublishRequest:
+def build_request(target: PostTarget, *, utm_on: bool) -> PublishRequest:
     media = [MediaFile(filename=m.asset.original_name or m.asset.file.name,
                        content_type=m.asset.content_type, size=m.asset.size,
                        alt_text=m.effective_alt_text, width=m.asset.width,
@@ -81,7 +81,7 @@ def targets_publish(claims: list[Claim]) -> dict[int, str]:
     calls: list[Call] = []
     held = _load(claims)
     limits = accounts_limit_ends(t.account_id for t, _lease in held)
-    utm = utm_settings([t for t, _lease in held])
+    utm = link_tracking([t for t, _lease in held])
     for target, lease in held:
         try:
             until = limited_until(limits.get(target.account_id), target.next_attempt_at)

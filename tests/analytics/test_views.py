@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import AccountAccess, AuditEntry, Membership
 from accounts.roles import Role
 from analytics.models import AccountMetricSnapshot, AnalyticsSettings
-from analytics.utm import add_utm, apply_utm
+from analytics.utm import add_utm, utm_enabled, utm_text
 from tests.analytics.helpers import measure, published
 from tests.factories import ConnectedAccountFactory
 from tests.inbox.factories import InboxItemFactory
@@ -162,9 +162,10 @@ def test_post_history_shows_every_snapshot_with_its_source(org, owner, other_org
 
 def test_utm_parameters_are_added_only_when_turned_on(org):
     text = "New blend: https://shop.example/coffee?ref=1. Also https://x.example/a?utm_source=mine"
-    assert apply_utm(text, organization=org, provider_key="mastodon", campaign="Autumn") == text
+    assert not utm_enabled(org)
     AnalyticsSettings.objects.create(organization=org, utm_enabled=True)
-    tagged = apply_utm(text, organization=org, provider_key="mastodon", campaign="Autumn sale")
+    assert utm_enabled(org)  # saving the settings cleared the cached switch
+    tagged = utm_text(text, source="mastodon", campaign="Autumn sale")
     assert ("https://shop.example/coffee?ref=1&utm_source=mastodon&utm_medium=social"
             "&utm_campaign=Autumn+sale. Also") in tagged
     # The author's own utm_source is kept; the others are added.

@@ -33,3 +33,25 @@ def test_links_are_left_alone_when_tracking_is_off(make_scheduled, tick, sandbox
     assert tick() == {target.pk: "published"}
     target.refresh_from_db()
     assert "utm_" not in _published_text(sandbox, brand, target)
+
+
+def test_a_tracked_batch_reads_the_labels_once(org, owner, make_scheduled, sandbox, brand):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from analytics.services.settings import analytics_settings_update
+    from content.pipeline.dispatcher import dispatch_due_targets
+    from content.pipeline.worker import targets_publish
+
+    analytics_settings_update(organization=org, actor=owner, utm_enabled=True,
+                              monthly_report=False)
+    label = Label.objects.create(organization=org, name="Autumn blend")
+    for n in range(4):
+        make_scheduled(f"Beans {n}: https://shop.example/{n}").labels.add(label)
+    claims = dispatch_due_targets(enqueue=False)
+    with CaptureQueriesContext(connection) as queries:
+        assert set(targets_publish(claims).values()) == {"published"}
+    label_queries = [q for q in queries.captured_queries if '"content_label"' in q["sql"]]
+    assert len(label_queries) == 1
+    for target in PostTarget.objects.filter(pk__in=[c.target_id for c in claims]):
+        assert "utm_campaign=Autumn+blend" in _published_text(sandbox, brand, target)
