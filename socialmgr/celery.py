@@ -20,10 +20,12 @@ def _import_hot_paths(**_kwargs) -> None:
     import their services lazily, to keep Django's app loading free of cycles)."""
     from importlib import import_module
 
-    from accounts.providers import registry
+    from accounts.providers.registry import enabled_keys
+    from content.pipeline.providers import provider_for
 
     for name in ("content.pipeline.worker", "content.pipeline.settle", "content.pipeline.resume",
                  "socialmgr.api.events", "socialmgr.api.models"):
         import_module(name)
-    for key in registry.enabled_keys():  # the connectors (some pull in big client libraries)
-        registry._provider_class(key)
+    # The connectors (some pull in big client libraries), as the pipeline's shared instances.
+    for key in enabled_keys():
+        provider_for(key)

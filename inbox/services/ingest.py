@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 from django.db import models, transaction
 from django.db.models import Case, Q, Value, When
@@ -91,27 +91,23 @@ def _defaults() -> tuple[tuple[str, Callable[[], object]], ...]:
     return tuple((f.attname, f.get_default) for f in InboxItem._meta.concrete_fields)
 
 
-@dataclass
 class IngestRun:
     """What one poll reads once for all its pages, instead of once per page: the
     organisation's automation rules and whether anybody subscribed to the item webhook.
     A rule or endpoint added while a poll runs applies from its next run (a minute)."""
 
-    organization_id: int
-    _rules: list | None = None
-    _webhooks: bool | None = None
+    def __init__(self, organization_id: int):
+        self.organization_id = organization_id
 
+    @cached_property
     def rules(self) -> list:
-        if self._rules is None:
-            self._rules = active_rules(self.organization_id)
-        return self._rules
+        return active_rules(self.organization_id)
 
+    @cached_property
     def webhooks(self) -> bool:
-        if self._webhooks is None:
-            from socialmgr.api.events import has_subscribers
+        from socialmgr.api.events import has_subscribers
 
-            self._webhooks = has_subscribers(self.organization_id, "inbox.item_received")
-        return self._webhooks
+        return has_subscribers(self.organization_id, "inbox.item_received")
 
 
 def inbox_ingest_entries(account, entries: Iterable[InboxEntry], *,
@@ -200,10 +196,8 @@ def _upsert(account, rows: dict[str, InboxItem], result: IngestResult,
             item.parent_id = stored[item.parent_remote_id][1]
     new = [i for i in rows.values() if i.remote_id not in existing]
     planned = _plan_ids(rows, new, stored)
-    if new:  # rules act on new items only, in memory, before they are written
-        rules = run.rules()
-        if rules:
-            rules_evaluate(rules, new)
+    if new and run.rules:  # rules act on new items only, in memory, before they are written
+        rules_evaluate(run.rules, new)
     edited = [i for i in rows.values() if i.edited_at]
     plain = [i for i in rows.values() if not i.edited_at]
     # Two statements so a page without edit times never clears an edit time stored before.
@@ -222,10 +216,10 @@ def _upsert(account, rows: dict[str, InboxItem], result: IngestResult,
     _link_parents(rows, orphans, moved)
     if new:
         result.created = [i.pk for i in new]
-        if run.webhooks():  # outgoing webhooks (socialmgr.api), sent after commit
+        if run.webhooks:  # outgoing webhooks (socialmgr.api), sent after commit
             from socialmgr.api.events import inbox_items_received_event
 
-            inbox_items_received_event(new, subscribed=True)
+            inbox_items_received_event(new)
 
 
 def _plan_ids(rows: dict[str, InboxItem], new: list[InboxItem],

@@ -43,15 +43,9 @@ def has_subscribers(organization_id: int, event: str) -> bool:
         organization_id=organization_id, is_active=True).values_list("events", flat=True))
 
 
-def inbox_items_received_event(items, *, subscribed: bool | None = None) -> None:
-    """`subscribed`: the caller checked `has_subscribers` already (a poll, once per run)."""
-    items = list(items)
-    if not items:
-        return
-    if subscribed is None:
-        subscribed = has_subscribers(items[0].organization_id, "inbox.item_received")
-    if not subscribed:
-        return  # a big poll page costs at most one query when nobody listens
+def inbox_items_received_event(items) -> None:
+    """inbox.item_received for each item. Callers check `has_subscribers` first (ingestion
+    does, once per poll run), so a page nobody listens to builds no payloads."""
     for item in items:
         emit(item.organization_id, "inbox.item_received", {"item": {
             "id": item.pk, "account": item.account_id, "kind": item.kind,
