@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from accounts.selectors import accounts_for_member
 from analytics.selectors.audience import follower_series
 from analytics.selectors.period import period_for
-from analytics.selectors.posts import totals
+from analytics.selectors.posts import totals, totals_for
 from analytics.selectors.scope import Scope
 from socialmgr.api.serializers.analytics import SummaryQuerySerializer, SummarySerializer
 from socialmgr.api.views.base import OrgViewSet
@@ -70,8 +70,8 @@ class AnalyticsViewSet(OrgViewSet):
             single = Scope(organization=self.organization, accounts=(account,), period=period)
             per_account.append({"account": account.pk, "totals": totals(single, period),
                                 "followers": _followers(single)})
+        now_totals, previous_totals = totals_for(scope, period, period.previous())
         data = {"period": _period(period), "previous_period": _period(period.previous()),
-                "totals": totals(scope, period), "previous_totals": totals(scope,
-                                                                         period.previous()),
+                "totals": now_totals, "previous_totals": previous_totals,
                 "followers": _followers(scope), "accounts": per_account}
         return Response(SummarySerializer(data).data)
