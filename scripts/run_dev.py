@@ -37,7 +37,8 @@ def dev_environment() -> dict:
         secret_file.write_text(secrets.token_urlsafe(50))
         secret_file.chmod(0o600)
     env.setdefault("SECRET_KEY", secret_file.read_text().strip())
-    env.setdefault("SANDBOX_URL", "http://127.0.0.1:8001")
+    env.setdefault("PORT", "8000")
+    env.setdefault("SANDBOX_URL", f"http://127.0.0.1:{int(env['PORT']) + 1}")
     return env
 
 
@@ -79,13 +80,13 @@ def main() -> int:
         raise
     celery = [PY, "-m", "celery", "-A", "socialmgr"]
     commands = {
-        "web": [PY, "manage.py", "runserver", "127.0.0.1:8000"],
+        "web": [PY, "manage.py", "runserver", f"127.0.0.1:{env['PORT']}"],
         "worker": [*celery, "worker", "--loglevel=WARNING", "--concurrency=2"],
         "beat": [*celery, "beat", "--loglevel=WARNING"],
     }
     procs.update({name: subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)
                   for name, cmd in commands.items()})
-    print("\nsocialmgr runs on http://127.0.0.1:8000/  (Ctrl-C stops web, worker, beat and "
+    print(f"\nsocialmgr runs on http://127.0.0.1:{env['PORT']}/  (Ctrl-C stops web, worker, beat and "
           f"the sandbox network at {env['SANDBOX_URL']})\n", flush=True)
 
     def stop(*_):
