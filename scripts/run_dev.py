@@ -50,7 +50,7 @@ def start_sandbox(env: dict) -> subprocess.Popen:
     """The pretend platform on SANDBOX_URL's port, its world kept in var/sandbox.json."""
     port = urlsplit(env["SANDBOX_URL"]).port or 8001
     proc = subprocess.Popen(
-        [PY, "-m", "accounts.sandbox_network", "--port", str(port),
+        [PY, "-m", "sandbox", "--port", str(port),
          "--state-file", str(VAR / "sandbox.json"), "--backfill-hours", "48"],
         env=env, cwd=ROOT, start_new_session=True)
     deadline = time.monotonic() + 15
@@ -86,7 +86,8 @@ def main() -> int:
     }
     procs.update({name: subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)
                   for name, cmd in commands.items()})
-    print(f"\nsocialmgr runs on http://127.0.0.1:{env['PORT']}/  (Ctrl-C stops web, worker, beat and "
+    print(f"\nsocialmgr runs on http://127.0.0.1:{env['PORT']}/  "
+          "(Ctrl-C stops web, worker, beat and "
           f"the sandbox network at {env['SANDBOX_URL']})\n", flush=True)
 
     def stop(*_):
