@@ -1,9 +1,10 @@
 """Demo data: connect a few sandbox accounts to the demo organisation (`seed_demo`).
 
 The sandbox network itself (`sandbox/`) is a program without Django; this seeder drives it
-from the app's side, through its control client. Accounts are connected through the real OAuth flow. If the sandbox is not running (and
-SANDBOX_URL is on loopback), a temporary one is started on the same state file `make run`
-uses, so the accounts and tokens are there when the real one starts.
+from the app's side, through its control client. Accounts are connected through the real
+OAuth flow. If the sandbox is not running (and SANDBOX_URL is on loopback), a temporary one
+is started on the same state file `make run` uses, so the accounts and tokens are there when
+the real one starts.
 """
 
 from __future__ import annotations
