@@ -10,9 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import ConnectedAccount
-from accounts.providers.errors import Transient
 from accounts.services.account_mail import send_expiry_reminder_mail
 from accounts.services.connected_accounts import account_refresh_tokens
+from platforms.errors import Transient
 
 REFRESH_AHEAD = dt.timedelta(minutes=30)
 REMINDER_DAYS = (7, 1)

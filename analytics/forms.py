@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.providers.registry import UnknownProvider, get_provider
 from analytics.models import AnalyticsSettings
 from analytics.selectors.period import DEFAULT_PRESET, MAX_DAYS, PRESETS, Period, period_for
+from platforms.registry import UnknownProvider, get_provider
 
 
 def platform_name(key: str) -> str:

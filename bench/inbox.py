@@ -19,7 +19,6 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from accounts.providers.base import InboxEntry
 from accounts.roles import Role
 from bench._util import time_requests
 from inbox.models import InboxItem, ItemStatus
@@ -27,6 +26,7 @@ from inbox.selectors import encode_cursor
 from inbox.services import inbox_ingest_entries
 from inbox.services.ingest import IngestRun
 from inbox.services.polling import max_pages
+from platforms.base import InboxEntry
 from tests.factories import ConnectedAccountFactory, MembershipFactory, OrganizationFactory
 
 ACCOUNTS = 20

@@ -42,7 +42,7 @@ def _settings():
 def _accounts(org, control) -> list:
     """100 sandbox accounts with tokens (made on the sandbox's admin side: fast)."""
     from accounts.models import ConnectedAccount
-    from accounts.providers.base import Tokens
+    from platforms.base import Tokens
 
     accounts = []
     for n in range(ACCOUNTS):
@@ -151,8 +151,8 @@ def _wait_until_running(workers: int, timeout: float = 120) -> None:
     as lag."""
     from django.utils import timezone
 
+    from ops.models import Heartbeat
     from socialmgr.celery import app
-    from socialmgr.ops.models import Heartbeat
 
     started = timezone.now()
     deadline = time.monotonic() + timeout

@@ -39,7 +39,7 @@ def seed(org, users) -> None:
 
 def _backfill(cursors) -> None:
     """Poll now if the sandbox answers; otherwise the beat does it once `make run` starts."""
-    from accounts.sandbox_network.demo import _running_sandbox
+    from accounts.demo import _running_sandbox
     from inbox.services import inbox_poll_cursor
 
     with _running_sandbox() as control:

@@ -2,7 +2,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ConnectedAccount
-from accounts.providers.registry import PROVIDERS, UnknownProvider, get_provider
 from inbox.models import (
     AutomationRule,
     InboxSettings,
@@ -12,6 +11,7 @@ from inbox.models import (
     SavedSearch,
 )
 from inbox.selectors import ItemFilters, assignable_members
+from platforms.registry import PROVIDERS, UnknownProvider, get_provider
 
 
 def platform_name(key: str) -> str:

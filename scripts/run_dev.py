@@ -50,7 +50,7 @@ def start_sandbox(env: dict) -> subprocess.Popen:
     """The pretend platform on SANDBOX_URL's port, its world kept in var/sandbox.json."""
     port = urlsplit(env["SANDBOX_URL"]).port or 8001
     proc = subprocess.Popen(
-        [PY, "-m", "accounts.sandbox_network", "--port", str(port),
+        [PY, "-m", "sandbox", "--port", str(port),
          "--state-file", str(VAR / "sandbox.json"), "--backfill-hours", "48"],
         env=env, cwd=ROOT, start_new_session=True)
     deadline = time.monotonic() + 15

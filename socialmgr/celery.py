@@ -20,11 +20,11 @@ def _import_hot_paths(**_kwargs) -> None:
     import their services lazily, to keep Django's app loading free of cycles)."""
     from importlib import import_module
 
-    from accounts.providers.registry import enabled_keys
     from content.pipeline.providers import provider_for
+    from platforms.registry import enabled_keys
 
     for name in ("content.pipeline.worker", "content.pipeline.settle", "content.pipeline.resume",
-                 "socialmgr.api.events", "socialmgr.api.models"):
+                 "api.events", "api.models"):
         import_module(name)
     # The connectors (some pull in big client libraries), as the pipeline's shared instances.
     for key in enabled_keys():

@@ -8,8 +8,8 @@ from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from lib.env import env_bool, env_int, env_list, env_str
 from socialmgr.email_url import parse_email_url
-from socialmgr.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Local state of the embedded default (SQLite file, file broker, cache, dev keys); untracked.
@@ -49,7 +49,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
-    "socialmgr.ops",
+    "ops",
     "accounts",
     "content",
     "inbox",
@@ -57,7 +57,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "socialmgr.api",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -196,7 +196,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "analytics-monthly-report": {"task": "analytics.send_monthly_reports",
                                  "schedule": crontab(minute=0, hour=6, day_of_month=1)},
 }
-CELERY_IMPORTS = ("content.tasks_pipeline", "content.tasks_calendar")
+CELERY_IMPORTS = ("content.tasks.pipeline", "content.tasks.calendar")
 
 # --- Auth (django-allauth) --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -318,7 +318,7 @@ if not DEBUG and not TESTING:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "socialmgr.logging.RedactSecretsFilter"}},
+    "filters": {"redact": {"()": "lib.redaction.RedactSecretsFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
@@ -330,9 +330,9 @@ LOGGING = {
 # --- socialmgr --------------------------------------------------------------------------
 INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7)
 TOKEN_ENCRYPTION_KEYS = env_list("TOKEN_ENCRYPTION_KEYS", [])
-# Let the SSRF guard (accounts.providers.netguard) reach 127.0.0.1/::1: tests, local sandbox only.
+# Let the SSRF guard (lib.netguard) reach 127.0.0.1/::1: tests, local sandbox only.
 SSRF_ALLOW_LOOPBACK = env_bool("SSRF_ALLOW_LOOPBACK", False)
-# Bluesky / AT Protocol (accounts/providers/bluesky): where did:plc documents are read, and
+# Bluesky / AT Protocol (platforms/bluesky): where did:plc documents are read, and
 # an optional trusted XRPC service answering com.atproto.identity.resolveHandle, tried
 # before DNS TXT `_atproto.<handle>` and https://<handle>/.well-known/atproto-did.
 ATPROTO_PLC_URL = env_str("ATPROTO_PLC_URL", "https://plc.directory").rstrip("/")
@@ -340,7 +340,7 @@ ATPROTO_HANDLE_RESOLVER_URL = env_str("ATPROTO_HANDLE_RESOLVER_URL", "").rstrip(
 # `atproto-proxy` for app.bsky.* reads (e.g. "did:web:api.bsky.app#bsky_appview");
 # empty: each PDS proxies to the AppView it is configured with.
 ATPROTO_APPVIEW_PROXY = env_str("ATPROTO_APPVIEW_PROXY", "")
-# The sandbox network (accounts/sandbox_network): `make run` starts it on this address.
+# The sandbox network (sandbox): `make run` starts it on this address.
 SANDBOX_URL = env_str("SANDBOX_URL", "http://127.0.0.1:8001").rstrip("/")
 # Publishing pipeline: how long a claimed target is leased (must exceed the longest
 # publish call), attempts before a target fails, targets claimed per dispatcher run.
@@ -356,7 +356,7 @@ PUBLISH_DISPATCH_LOOKAHEAD = float(env_str("PUBLISH_DISPATCH_LOOKAHEAD", "1.0"))
 # Targets are claimed this many seconds before they are due, so the worker has loaded,
 # checked and prepared them when the instant comes (it waits for it before calling).
 PUBLISH_CLAIM_AHEAD = float(env_str("PUBLISH_CLAIM_AHEAD", "2.0"))
-# LinkedIn and Meta connectors (accounts/providers/linkedin, accounts/providers/meta). App
+# LinkedIn and Meta connectors (platforms/linkedin, platforms/meta). App
 # credentials may also be configured per installation in the UI; these are the env fallback.
 LINKEDIN_CLIENT_ID = env_str("LINKEDIN_CLIENT_ID", "")
 LINKEDIN_CLIENT_SECRET = env_str("LINKEDIN_CLIENT_SECRET", "")
@@ -370,7 +370,7 @@ META_WEBHOOK_VERIFY_TOKEN = env_str("META_WEBHOOK_VERIFY_TOKEN", "")
 INSTAGRAM_POLL_INTERVAL = env_int("INSTAGRAM_POLL_INTERVAL", 3)
 INSTAGRAM_POLL_ATTEMPTS = env_int("INSTAGRAM_POLL_ATTEMPTS", 20)
 
-# --- Public API (socialmgr/api) ----------------------------------------------------------
+# --- Public API (api) ----------------------------------------------------------
 # Requests per API token (DRF rate syntax: "<n>/<second|minute|hour|day>"), counted in the cache.
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/minute")
 # Outgoing webhooks: attempts per delivery before it is marked failed (exponential backoff).
@@ -379,13 +379,13 @@ WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
 # Days the delivery log keeps finished deliveries (shown on the webhook's settings page).
 WEBHOOK_LOG_DAYS = env_int("WEBHOOK_LOG_DAYS", 30)
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["socialmgr.api.authentication.BearerTokenAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["socialmgr.api.permissions.HasOrgPermission"],
-    "DEFAULT_THROTTLE_CLASSES": ["socialmgr.api.throttling.TokenRateThrottle"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasOrgPermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "socialmgr.api.schema.ApiAutoSchema",
-    "EXCEPTION_HANDLER": "socialmgr.api.exceptions.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

@@ -3,23 +3,23 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.views import public
-from accounts.views import webhooks as webhook_views
 from accounts.views.connected import flow as connect_flow
 from content.ical import ical_feed
-from socialmgr.ops import views as ops_views
+from inbox.views import webhooks as webhook_views
+from socialmgr import status as ops_views
 from socialmgr.portability import views as portability_views
 
 # Everything under /o/<org_slug>/ is tenant data: each included view is wrapped by
-# socialmgr.tenancy.org_view (tests/test_tenancy_sweep.py checks that it is).
+# accounts.tenancy.org_view (tests/test_tenancy_sweep.py checks that it is).
 org_patterns = [
     path("", include("accounts.urls")),
     path("", include("accounts.connect_urls")),
     path("", include("content.urls")),
     path("inbox/", include("inbox.urls")),
     path("analytics/", include("analytics.urls")),
-    path("settings/system/", include("socialmgr.ops.urls")),
+    path("settings/system/", include("socialmgr.status_urls")),
     path("settings/export/", portability_views.organization_export, name="organization_export"),
-    path("settings/", include("socialmgr.api.settings_urls")),  # API tokens, webhooks
+    path("settings/", include("api.settings_urls")),  # API tokens, webhooks
     path("operations/", include("content.urls_pipeline")),
 ]
 
@@ -40,7 +40,7 @@ urlpatterns = [
     path("preferences/language/", public.set_language_view, name="set_language"),
     path("o/<slug:org_slug>/", include(org_patterns)),
     # Public REST API; token-authenticated and scoped to the token's organisation.
-    path("api/v1/", include("socialmgr.api.urls")),
+    path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,7 +1,7 @@
 """The tenancy sweep: every organisation-scoped URL, walked for outsiders and weak roles.
 
 Any view added under /o/<org_slug>/ is covered the day it is added: it must be
-wrapped by `socialmgr.tenancy.org_view`, an outsider must get 404, and a member
+wrapped by `accounts.tenancy.org_view`, an outsider must get 404, and a member
 whose role lacks the view's permission must get 403 or 404.
 """
 

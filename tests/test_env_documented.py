@@ -3,7 +3,7 @@ README's configuration table.
 
 The names are found in the source, not listed by hand: an AST walk over every Python file
 (tests excepted: their switches are the test harness's own) finds the readers of the
-environment — socialmgr.env's helpers (`env_str`, `env_bool`, `env_int`, `env_list`),
+environment — lib.env's helpers (`env_str`, `env_bool`, `env_int`, `env_list`),
 `os.environ.get/[]/in`, `os.getenv`. A name built with an f-string (`f"{key}_ENABLED"`) is
 a family: it must be documented as a pattern with a `<PLACEHOLDER>` for each formatted
 part (`<PLATFORM>_ENABLED`).
@@ -73,7 +73,7 @@ def variables_read() -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for path in _source_files():
         rel = str(path.relative_to(ROOT))
-        if rel == "socialmgr/env.py":  # the helpers themselves: NAME and NAME_FILE
+        if rel == "lib/env.py":  # the helpers themselves: NAME and NAME_FILE
             found.setdefault("<*>_FILE", set()).add(rel)
             continue
         for name in env_reads(ast.parse(path.read_text(), rel)):
@@ -97,7 +97,7 @@ def readme_table() -> str:
 
 
 def test_the_walk_finds_the_readers_it_should():
-    tree = ast.parse('import os\nfrom socialmgr.env import env_int\n'
+    tree = ast.parse('import os\nfrom lib.env import env_int\n'
                      'a = env_int("A_NUMBER", 3)\nb = os.environ.get("B_URL")\n'
                      'c = os.environ["C_KEY"]\nd = os.getenv("D_FLAG")\n'
                      'e = "E_SET" in os.environ\nf = os.environ.get(f"{k.upper()}_ENABLED")\n'

@@ -13,7 +13,7 @@ def test_the_sweep_finds_the_organisation_routes():
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
 def test_every_org_view_is_guarded_by_org_view(route):
-    assert route.perm, f"{route.route} is not wrapped by socialmgr.tenancy.org_view"
+    assert route.perm, f"{route.route} is not wrapped by accounts.tenancy.org_view"
 
 
 @pytest.mark.django_db

@@ -29,7 +29,7 @@ class ConnectedAccountQuerySet(TenantQuerySet):
 class ConnectedAccount(models.Model):
     """One platform account (a Mastodon user, a Facebook page …) connected to an organisation.
 
-    Tokens are stored encrypted (accounts.crypto); read them with `get_access_token()` /
+    Tokens are stored encrypted (lib.crypto); read them with `get_access_token()` /
     `get_refresh_token()` and change them only through the services.
     """
 
@@ -46,7 +46,7 @@ class ConnectedAccount(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=AccountStatus.choices, default=AccountStatus.ACTIVE
     )
-    # Encrypted with accounts.crypto (never plain text, never rendered).
+    # Encrypted with lib.crypto (never plain text, never rendered).
     access_token_encrypted = models.TextField(blank=True, editable=False)
     refresh_token_encrypted = models.TextField(blank=True, editable=False)
     token_expires_at = models.DateTimeField(null=True, blank=True)
@@ -106,12 +106,12 @@ class ConnectedAccount(models.Model):
         return self.token_expires_at is not None and self.token_expires_at <= timezone.now()
 
     def get_access_token(self) -> str:
-        from accounts.crypto import decrypt
+        from lib.crypto import decrypt
 
         return decrypt(self.access_token_encrypted)
 
     def get_refresh_token(self) -> str:
-        from accounts.crypto import decrypt
+        from lib.crypto import decrypt
 
         return decrypt(self.refresh_token_encrypted)
 
@@ -120,7 +120,7 @@ class ConnectedAccount(models.Model):
 
         A platform that answers a refresh without a new refresh token keeps the old one.
         """
-        from accounts.crypto import encrypt
+        from lib.crypto import encrypt
 
         self.access_token_encrypted = encrypt(tokens.access_token)
         if tokens.refresh_token or not keep_refresh_token:
@@ -198,11 +198,11 @@ class PlatformApp(models.Model):
         return f"<PlatformApp {self.pk} {self.provider}>"
 
     def get_client_secret(self) -> str:
-        from accounts.crypto import decrypt
+        from lib.crypto import decrypt
 
         return decrypt(self.client_secret_encrypted)
 
     def set_client_secret(self, secret: str) -> None:
-        from accounts.crypto import encrypt
+        from lib.crypto import encrypt
 
         self.client_secret_encrypted = encrypt(secret)

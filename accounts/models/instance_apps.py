@@ -7,7 +7,7 @@ class InstanceAppRegistration(models.Model):
 
     Registered once per (server, redirect URI, scopes) and reused by every
     organisation that connects an account there; the secret is encrypted with
-    accounts.crypto. Installation-wide on purpose: it identifies socialmgr, not a tenant.
+    lib.crypto. Installation-wide on purpose: it identifies socialmgr, not a tenant.
     """
 
     provider = models.CharField(max_length=32)

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
 from accounts.models import AccountStatus, ConnectedAccount, Organization
-from accounts.providers.base import ConnectResult, RemoteAccount
-from accounts.providers.errors import AuthExpired, NotSupported, ProviderError
 from accounts.services.account_mail import send_needs_reconnect_mail
 from accounts.services.errors import Conflict, ServiceError
+from platforms.base import ConnectResult, RemoteAccount
+from platforms.errors import AuthExpired, NotSupported, ProviderError
 
 logger = logging.getLogger(__name__)
 
@@ -221,7 +221,7 @@ def account_refresh_tokens(*, account_id: int) -> bool:
     would invalidate a second, concurrent refresh. AuthExpired marks the account for
     reconnecting; other provider errors are recorded and re-raised for the task to retry.
     """
-    from accounts.providers.registry import UnknownProvider, get_provider
+    from platforms.registry import UnknownProvider, get_provider
 
     with transaction.atomic():
         account = (ConnectedAccount.objects.select_for_update()

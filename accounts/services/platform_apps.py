@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_record
 from accounts.models import Organization, PlatformApp
 from accounts.services.errors import ServiceError
-from socialmgr.env import env_str
+from lib.env import env_str
 
 
 @dataclass(frozen=True)

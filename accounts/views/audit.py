@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from accounts.forms import AuditFilterForm
 from accounts.selectors import audit_entries
-from socialmgr.tenancy import org_view
+from accounts.tenancy import org_view
 
 PAGE_SIZE = 50
 

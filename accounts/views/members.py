@@ -16,7 +16,7 @@ from accounts.services import (
     member_change_role,
     member_remove,
 )
-from socialmgr.tenancy import org_view
+from accounts.tenancy import org_view
 
 
 @org_view("org.view")

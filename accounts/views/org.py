@@ -9,8 +9,8 @@ from accounts.forms import OrganizationForm
 from accounts.models import Membership
 from accounts.selectors import dashboard_summary
 from accounts.services import ServiceError, member_leave, organization_update
+from accounts.tenancy import org_view
 from accounts.views.public import LAST_ORG_SESSION_KEY
-from socialmgr.tenancy import org_view
 
 
 @org_view("org.view")

@@ -22,19 +22,19 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import ConnectedAccount
-from accounts.providers.errors import (
+from accounts.services.connected_accounts import account_mark_needs_reconnect
+from analytics.models import MetricsSchedule, TargetMetrics
+from analytics.services.ingest import account_metrics_ingest, post_metrics_ingest
+from analytics.services.schedule import TRACK_DAYS, first_bucket
+from content.workflows import TargetState
+from platforms.errors import (
     AuthExpired,
     NotSupported,
     ProviderError,
     RateLimited,
     Transient,
 )
-from accounts.providers.registry import UnknownProvider, get_provider
-from accounts.services.connected_accounts import account_mark_needs_reconnect
-from analytics.models import MetricsSchedule, TargetMetrics
-from analytics.services.ingest import account_metrics_ingest, post_metrics_ingest
-from analytics.services.schedule import TRACK_DAYS, first_bucket
-from content.workflows import TargetState
+from platforms.registry import UnknownProvider, get_provider
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,6 @@ import datetime as dt
 from django.db import transaction
 
 from accounts.models import ConnectedAccount
-from accounts.providers.base import AccountMetrics, PostMetrics
 from analytics.models import (
     POST_METRIC_NAMES,
     AccountMetricSnapshot,
@@ -15,6 +14,7 @@ from analytics.models import (
     TargetMetrics,
 )
 from analytics.services.schedule import next_bucket
+from platforms.base import AccountMetrics, PostMetrics
 
 # What counts as an engagement (shown with the engagement rate on the dashboard).
 ENGAGEMENT_METRICS = ("likes", "reposts", "replies", "quotes", "saves", "bookmarks", "clicks")

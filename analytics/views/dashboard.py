@@ -1,13 +1,13 @@
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from accounts.tenancy import org_view
 from analytics.charts import WEEKDAYS, charts_payload
 from analytics.models import POST_METRIC_NAMES, PostMetricSnapshot, TargetMetrics
 from analytics.selectors.dashboard import DEFINITION, dashboard_data
 from analytics.services.settings import analytics_settings_for
 from analytics.views import tables as tables_html
 from analytics.views.helpers import scope_from_request
-from socialmgr.tenancy import org_view
 
 
 @org_view("analytics.view")

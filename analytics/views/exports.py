@@ -2,10 +2,10 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
+from accounts.tenancy import org_view
 from analytics.reports.csv import TABLES, csv_rows, stream_csv
 from analytics.reports.pdf import render_report
 from analytics.views.helpers import scope_from_request
-from socialmgr.tenancy import org_view
 
 
 def _filename(scope, what: str, ext: str) -> str:

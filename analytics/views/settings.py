@@ -2,9 +2,9 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.tenancy import org_view
 from analytics.forms import AnalyticsSettingsForm
 from analytics.services.settings import analytics_settings_for, analytics_settings_update
-from socialmgr.tenancy import org_view
 
 
 @org_view("org.settings")

@@ -2,9 +2,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.selectors import accounts_for_member
+from accounts.tenancy import org_view
 from analytics.services.settings import analytics_settings_for
 from analytics.utm import TRAILING, URL_RE, campaign_for_labels, utm_text
-from socialmgr.tenancy import org_view
 
 
 def _ids(values: list[str]) -> list[int]:

@@ -21,10 +21,10 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
-from accounts.providers.base import Provider, PublishRequest, RemotePost
-from accounts.providers.errors import AuthExpired, RateLimited
 from content.models import PostTarget
 from content.pipeline.reconcile import reconcile
+from platforms.base import Provider, PublishRequest, RemotePost
+from platforms.errors import AuthExpired, RateLimited
 
 
 @dataclass

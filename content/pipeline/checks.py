@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from accounts.providers.registry import UnknownProvider
 from content.models import PostTarget
 from content.pipeline.providers import provider_for
 from content.services.access import approval_valid
 from content.workflows import PostState, TargetState
+from platforms.registry import UnknownProvider
 
 
 @dataclass(frozen=True)

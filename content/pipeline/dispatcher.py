@@ -148,7 +148,7 @@ def _claim_due(now: dt.datetime, until: dt.datetime, lease: dt.datetime,
 def _enqueue(claims: list[Claim]) -> None:
     """Batches per message (PUBLISH_TASK_BATCH): a worker publishes a batch concurrently,
     and a thousand due posts cost twenty messages instead of a thousand."""
-    from content.tasks_pipeline import publish_targets
+    from content.tasks.pipeline import publish_targets
 
     size = max(1, settings.PUBLISH_TASK_BATCH)
     for start in range(0, len(claims), size):
@@ -164,7 +164,7 @@ def next_due_within(now: dt.datetime, seconds: float) -> dt.datetime | None:
 
 
 def _record_run(now: dt.datetime, due: int, expired: int) -> None:
-    from socialmgr.ops.services import heartbeat_record
+    from ops.services import heartbeat_record
 
     heartbeat_record(kind="dispatcher", name="dispatcher",
                      details={"claimed": due, "reclaimed": expired, "at": now.isoformat()})

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 
-from accounts.providers import registry
+from platforms import registry
 
 _instances: dict[str, object] = {}
 _lock = threading.Lock()

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from accounts.providers.base import Provider, PublishRequest, RemotePost
-from accounts.providers.errors import NotSupported
+from platforms.base import Provider, PublishRequest, RemotePost
+from platforms.errors import NotSupported
 
 
 @dataclass(frozen=True)

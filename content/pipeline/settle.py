@@ -16,13 +16,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import AuditEntry
-from accounts.providers.base import RemotePost
 from content.models import PostTarget
 from content.pipeline.backoff import next_attempt
 from content.pipeline.dispatcher import parse_lease
 from content.pipeline.notify import notify_target_problem
 from content.services.transitions import target_transition
 from content.workflows import TARGET, TargetState
+from platforms.base import RemotePost
 
 log = logging.getLogger(__name__)
 
@@ -118,8 +118,8 @@ def _cas_published_postgres(rows, now: dt.datetime) -> set[int]:
 
 def _settled_events(targets: list[PostTarget], event: str) -> None:
     """Outgoing webhooks (sent on commit), looked up once per batch instead of per target."""
-    from socialmgr.api.events import target_settled_event
-    from socialmgr.api.models import WebhookEndpoint
+    from api.events import target_settled_event
+    from api.models import WebhookEndpoint
 
     orgs = {t.post.organization_id for t in targets}
     if not orgs:

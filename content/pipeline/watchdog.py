@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from content.models import PostTarget
 from content.workflows import TargetState
-from socialmgr.ops.models import Heartbeat
-from socialmgr.ops.services import WORKER_STALE_AFTER
+from ops.models import Heartbeat
+from ops.services import WORKER_STALE_AFTER
 
 log = logging.getLogger(__name__)
 

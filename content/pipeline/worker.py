@@ -17,15 +17,6 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.providers.base import MediaFile, PublishRequest
-from accounts.providers.errors import (
-    AuthExpired,
-    NotSupported,
-    ProviderError,
-    RateLimited,
-    Rejected,
-    Transient,
-)
 from content.models import PostTarget
 from content.pipeline import settle
 from content.pipeline.calls import Call, Outcome, start_calls
@@ -40,6 +31,15 @@ from content.pipeline.ratelimit import (
     limited_until,
 )
 from content.workflows import TargetState
+from platforms.base import MediaFile, PublishRequest
+from platforms.errors import (
+    AuthExpired,
+    NotSupported,
+    ProviderError,
+    RateLimited,
+    Rejected,
+    Transient,
+)
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from urllib.parse import urljoin
 import requests
 from django.core.cache import cache
 
-from accounts.providers.netguard import UnsafeURL, guarded_get, safe_public_url
 from content.models import LinkPreview
+from lib.netguard import UnsafeURL, guarded_get, safe_public_url
 
 URL_RE = re.compile(r"https?://[^\s<>\"'()\[\]{}]+", re.IGNORECASE)
 MAX_BYTES = 512 * 1024

@@ -58,8 +58,8 @@ def post_transition(post: Post, to: str, *, actor, reason: str = "",
     post.status = to
     for name, value in fields.items():
         setattr(post, name, value)
-    if to == "pending_approval":  # outgoing webhook (socialmgr.api), sent after commit
-        from socialmgr.api.events import approval_requested_event
+    if to == "pending_approval":  # outgoing webhook (api), sent after commit
+        from api.events import approval_requested_event
 
         approval_requested_event(post, actor=actor)
     return post
@@ -97,8 +97,8 @@ def target_transition(target: PostTarget, to: str, *, actor=None, reason: str = 
     target.status = to
     for name, value in fields.items():
         setattr(target, name, value)
-    if to in ("published", "failed"):  # outgoing webhook (socialmgr.api), sent after commit
-        from socialmgr.api.events import target_settled_event
+    if to in ("published", "failed"):  # outgoing webhook (api), sent after commit
+        from api.events import target_settled_event
 
         target_settled_event(target)
     return target

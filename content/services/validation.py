@@ -23,7 +23,7 @@ class AccountProblem:
 
 
 def _media_files(items: list[tuple[MediaAsset, str]]):
-    from accounts.providers.base import MediaFile
+    from platforms.base import MediaFile
 
     return [
         MediaFile(filename=asset.original_name or asset.file.name, content_type=asset.content_type,
@@ -36,8 +36,8 @@ def _media_files(items: list[tuple[MediaAsset, str]]):
 def problems_for(account: ConnectedAccount, text: str,
                  media: list[tuple[MediaAsset, str]]) -> list[AccountProblem]:
     """The provider's `validate()` problems for this text and media on this account."""
-    from accounts.providers.errors import ProviderError
-    from accounts.providers.registry import UnknownProvider, get_provider
+    from platforms.errors import ProviderError
+    from platforms.registry import UnknownProvider, get_provider
 
     out: list[AccountProblem] = []
     if account.status != AccountStatus.ACTIVE or account.disconnected_at:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.services.errors import ServiceError
+from accounts.tenancy import org_view
 from content.models import ApprovalStep
 from content.services.approval_steps import (
     STEP_ROLES,
@@ -20,7 +21,6 @@ from content.services.approval_steps import (
     approval_step_update,
     eligible_members,
 )
-from socialmgr.tenancy import org_view
 
 
 class ApprovalStepForm(forms.Form):

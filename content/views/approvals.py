@@ -1,8 +1,8 @@
 from django.shortcuts import render
 
+from accounts.tenancy import org_view
 from content.forms import DecisionForm, ScheduleForm
 from content.selectors import queue_counts, review_queue
-from socialmgr.tenancy import org_view
 
 TABS = ("mine", "all", "changes")
 

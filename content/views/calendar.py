@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.services.errors import ServiceError
+from accounts.tenancy import org_view
 from content.models import CalendarFeedToken, Post
 from content.selectors import posts_visible_to, posts_with_targets, with_delivery
 from content.selectors_calendar import (
@@ -30,7 +31,6 @@ from content.services.calendar import (
     zone,
 )
 from content.workflows import PostState
-from socialmgr.tenancy import org_view
 
 
 def _zone(request) -> str:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import ConnectedAccount
 from accounts.services.errors import ServiceError
+from accounts.tenancy import org_view
 from content.forms import ComposeForm
 from content.models import Label, MediaAsset, Post, Snippet
 from content.selectors import accounts_off_limits, usable_accounts
@@ -29,7 +30,6 @@ from content.views.common import get_post
 from content.views.compose_actions import composer_buttons
 from content.views.queue import queue_post
 from content.workflows import PostState
-from socialmgr.tenancy import org_view
 
 # Platform logos vendored from simple-icons (scripts/vendor_assets.py).
 LOGOS = {"bluesky", "facebook", "instagram", "mastodon", "threads", "x"}
@@ -37,8 +37,8 @@ LOGOS = {"bluesky", "facebook", "instagram", "mastodon", "threads", "x"}
 
 def _limits(account) -> dict:
     """The account's counting rules for composer.js (the server re-checks with validate())."""
-    from accounts.providers.errors import ProviderError
-    from accounts.providers.registry import UnknownProvider, get_provider
+    from platforms.errors import ProviderError
+    from platforms.registry import UnknownProvider, get_provider
 
     try:
         limits = get_provider(account.provider).limits(account)

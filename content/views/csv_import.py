@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.tenancy import org_view
 from content.services.csv_import import MAX_BYTES, csv_import, template_csv
-from socialmgr.tenancy import org_view
 
 
 class ImportForm(forms.Form):

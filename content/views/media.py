@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.services.errors import ServiceError
+from accounts.tenancy import org_view
 from content.forms import MediaEditForm, MediaUploadForm
 from content.models import MediaAsset
 from content.services.media import media_delete, media_update, media_upload
 from content.views.common import is_htmx
-from socialmgr.tenancy import org_view
 
 
 def _search(request):

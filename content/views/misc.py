@@ -5,11 +5,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.tenancy import org_view
 from content.forms import LabelForm, SnippetForm
 from content.models import Label, Notification, Snippet
 from content.services.library import label_create, label_delete, snippet_create, snippet_delete
 from content.services.notifications import notifications_mark_read
-from socialmgr.tenancy import org_view
 
 
 @org_view("org.view")

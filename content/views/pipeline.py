@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.services.errors import ServiceError
+from accounts.tenancy import org_view
 from content.pipeline.decisions import (
     target_confirm_published,
     target_publish_again,
@@ -17,7 +18,6 @@ from content.pipeline.decisions import (
 )
 from content.pipeline.selectors import operations_overview, targets_for
 from content.pipeline.watchdog import scheduler_check
-from socialmgr.tenancy import org_view
 
 SECTION_TITLES = {
     "unconfirmed": gettext_lazy("Needs checking"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.services.errors import ServiceError
+from accounts.tenancy import org_view
 from content.forms import CommentForm, DecisionForm, ReviewLinkForm, ScheduleForm
 from content.models import ClientReviewLink, PostComment
 from content.selectors import post_comments, post_history
@@ -18,7 +19,6 @@ from content.services.access import can_approve_now
 from content.services.review_links import review_link_create, review_link_revoke
 from content.views.common import get_post
 from content.workflows import PostState
-from socialmgr.tenancy import org_view
 
 
 @org_view("post.view")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.services.errors import ServiceError
+from accounts.tenancy import org_view
 from content.models import Post, QueueSlot
 from content.models.calendar import Weekday
 from content.selectors import posts_visible_to
@@ -22,7 +23,6 @@ from content.services.calendar import to_wall_clock
 from content.services.queue import post_add_to_queue, queue_slot_add, queue_slot_delete, slot_times
 from content.services.workflow import post_submit
 from content.workflows import PostState
-from socialmgr.tenancy import org_view
 
 UPCOMING_DAYS = 14
 

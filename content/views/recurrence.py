@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.services.errors import ServiceError
+from accounts.tenancy import org_view
 from content.models import Frequency, Post, RecurrenceOccurrence, RecurrenceRule
 from content.models.calendar import Weekday
 from content.selectors import posts_visible_to
@@ -21,7 +22,6 @@ from content.services.recurrence import (
     recurrence_occurrence_skip,
     recurrence_stop,
 )
-from socialmgr.tenancy import org_view
 
 
 class RuleForm(forms.Form):

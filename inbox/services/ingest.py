@@ -13,11 +13,11 @@ from django.db.models import Case, Q, Value, When
 from django.db.models.base import ModelState
 from django.utils import timezone
 
-from accounts.providers.base import InboxEntry
 from inbox.models import InboxItem, ItemKind
 from inbox.services.automation import active_rules, rules_evaluate
 from inbox.services.counts import open_count_invalidate
 from inbox.services.upsert import next_ids, stored_and_related, upsert_items
+from platforms.base import InboxEntry
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ class IngestRun:
 
     @cached_property
     def webhooks(self) -> bool:
-        from socialmgr.api.events import has_subscribers
+        from api.events import has_subscribers
 
         return has_subscribers(self.organization_id, "inbox.item_received")
 
@@ -216,8 +216,8 @@ def _upsert(account, rows: dict[str, InboxItem], result: IngestResult,
     _link_parents(rows, orphans, moved)
     if new:
         result.created = [i.pk for i in new]
-        if run.webhooks:  # outgoing webhooks (socialmgr.api), sent after commit
-            from socialmgr.api.events import inbox_items_received_event
+        if run.webhooks:  # outgoing webhooks (api), sent after commit
+            from api.events import inbox_items_received_event
 
             inbox_items_received_event(new)
 

@@ -19,11 +19,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import AccountStatus, ConnectedAccount
-from accounts.providers.base import InboxPage
-from accounts.providers.errors import AuthExpired, NotSupported, ProviderError, RateLimited
-from accounts.providers.registry import UnknownProvider, enabled_keys, get_provider
 from inbox.models import SOURCE_INBOX, InboxCursor
 from inbox.services.ingest import IngestRun, inbox_ingest_entries
+from platforms.base import InboxPage
+from platforms.errors import AuthExpired, NotSupported, ProviderError, RateLimited
+from platforms.registry import UnknownProvider, enabled_keys, get_provider
 
 log = logging.getLogger(__name__)
 

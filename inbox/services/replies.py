@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
 from accounts.models import AccountStatus
-from accounts.providers.errors import AuthExpired, ProviderError, Rejected, Transient
-from accounts.providers.registry import UnknownProvider, get_provider
 from accounts.services.errors import Conflict, ServiceError
 from inbox.models import REPLY_TRANSITIONS, InboxItem, InboxReply, InboxSettings, ReplyStatus
+from platforms.errors import AuthExpired, ProviderError, Rejected, Transient
+from platforms.registry import UnknownProvider, get_provider
 
 MAX_ATTEMPTS = 3
 RETRY_DELAYS = (30, 120)  # seconds before the 2nd and 3rd automatic attempt

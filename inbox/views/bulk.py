@@ -7,12 +7,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.services.errors import ServiceError
+from accounts.tenancy import org_view
 from inbox import services
 from inbox.forms import AssignForm
 from inbox.models import ItemStatus
 from inbox.selectors import inbox_settings_for, member_account_scope, scoped_items
 from inbox.views.helpers import is_htmx
-from socialmgr.tenancy import org_view
 
 
 @org_view("inbox.work")

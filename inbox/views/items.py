@@ -4,13 +4,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.services.errors import ServiceError
+from accounts.tenancy import org_view
 from inbox import services
 from inbox.forms import AssignForm, NoteForm, ReplyForm
 from inbox.models import InboxReply, ItemStatus
 from inbox.selectors import item_for_org
 from inbox.views.helpers import is_htmx
 from inbox.views.listing import render_item_page
-from socialmgr.tenancy import org_view
 
 
 def _item(request, pk: int):

@@ -1,9 +1,9 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.tenancy import org_view
 from inbox.selectors import items_since
 from inbox.views.helpers import conversation_context, filter_form, is_htmx, list_context
-from socialmgr.tenancy import org_view
 
 
 @org_view("inbox.view")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audit_record
+from accounts.tenancy import org_view
 from inbox import services
 from inbox.forms import (
     AuthorRequestForm,
@@ -27,7 +28,6 @@ from inbox.models import (
     search_source,
 )
 from inbox.services.listening import saved_search_changed
-from socialmgr.tenancy import org_view
 
 
 def _back(request, anchor: str = ""):

@@ -10,9 +10,9 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_GET
 
-from accounts.providers.netguard import UnsafeURL, guarded_get
+from accounts.tenancy import org_view
 from inbox.selectors import inbox_settings_for, item_for_org
-from socialmgr.tenancy import org_view
+from lib.netguard import UnsafeURL, guarded_get
 
 MAX_BYTES = 512 * 1024
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}  # no SVG: it can script

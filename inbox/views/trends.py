@@ -1,10 +1,10 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.tenancy import org_view
 from inbox.models import SavedSearch
 from inbox.selectors import member_account_scope
 from inbox.trends import listening_trends
-from socialmgr.tenancy import org_view
 
 
 @org_view("inbox.view")

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audit_record
+from accounts.tenancy import org_view
 from socialmgr.portability.exporter import export_organization
-from socialmgr.tenancy import org_view
 
 
 @org_view("org.export")

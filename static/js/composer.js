@@ -1,12 +1,12 @@
 /* Composer enhancements: version tabs, live per-account counters (the same rules as
-   accounts/providers/counting.py), previews, snippets, media picking and upload.
+   lib/counting.py), previews, snippets, media picking and upload.
    The form works without this file; the server re-validates with provider.validate(). */
 (function () {
   "use strict";
   var form = document.getElementById("composer");
   if (!form) return;
 
-  // --- counting (port of accounts/providers/counting.py) -----------------------------
+  // --- counting (port of lib/counting.py) -----------------------------
   var URL_RE = /(^|[^\w@\/.-])((?:https?:\/\/[^\s<>"]+)|(?:(?:www\.)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|org|net|io|de|co|uk|eu|social|dev|app|info|me|ly|gl|at|ch|fr|nl|es|it|us|ca|edu|gov|xyz|online|site|blog|news|tv)\b(?:\/[^\s<>"]*)?))/gi;
   var TRAILING = ".,;:!?)]}'\"»…";
   var MENTION = /(^|[^\w\/])(@[\w.-]*\w)@[\w.-]+\.\w+/gu;

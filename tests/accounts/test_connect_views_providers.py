@@ -13,11 +13,11 @@ import requests
 import responses
 
 from accounts.models import AuditEntry, ConnectedAccount
-from tests.accounts.providers import mastodon_fake as mastodon
-from tests.accounts.providers.meta_harness import PAGE_ID, G
-from tests.accounts.providers.meta_harness import load as meta
-from tests.accounts.providers.test_linkedin import REST
-from tests.accounts.providers.test_linkedin import load as linkedin
+from tests.platforms import mastodon_fake as mastodon
+from tests.platforms.meta_harness import PAGE_ID, G
+from tests.platforms.meta_harness import load as meta
+from tests.platforms.test_linkedin import REST
+from tests.platforms.test_linkedin import load as linkedin
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts import crypto
 from accounts.models import AccountStatus, AuditEntry, ConnectedAccount, PlatformApp
-from accounts.providers.base import ConnectResult, RemoteAccount, Tokens
 from accounts.roles import Role
 from accounts.selectors import accounts_for_member
 from accounts.services import (
@@ -27,13 +25,15 @@ from accounts.services import (
     platform_credentials,
 )
 from accounts.tasks import refresh_expiring_tokens, send_expiry_reminders
-from tests.accounts.providers.fakeplatform import (
+from lib import crypto
+from platforms.base import ConnectResult, RemoteAccount, Tokens
+from tests.factories import ConnectedAccountFactory, MembershipFactory
+from tests.platforms.fakeplatform import (
     BASE,
     KEY,
     add_token_endpoint,
     fake_provider,  # noqa: F401 (fixture)
 )
-from tests.factories import ConnectedAccountFactory, MembershipFactory
 
 SECRET = "tok-VERY-SECRET-value-1a2b3c4d5e6f"
 

@@ -8,16 +8,16 @@ import responses
 from django.core import mail
 
 from accounts.models import AccountAccess, AccountStatus, AuditEntry, ConnectedAccount, Membership
-from accounts.providers.base import Tokens
 from accounts.roles import Role
-from tests.accounts.providers.fakeplatform import (
+from platforms.base import Tokens
+from tests.factories import ConnectedAccountFactory
+from tests.platforms.fakeplatform import (
     BASE,
     KEY,
     add_me,
     add_token_endpoint,
     fake_provider,  # noqa: F401 (fixture)
 )
-from tests.factories import ConnectedAccountFactory
 
 pytestmark = pytest.mark.usefixtures("fake_provider")
 SECRET = "tok-VERY-SECRET-value-9f8e7d6c5b4a"

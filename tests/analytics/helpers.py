@@ -7,11 +7,11 @@ import itertools
 
 from django.utils import timezone
 
-from accounts.providers.base import MetricValue, PostMetrics
 from analytics.models import TargetMetrics
 from analytics.services.ingest import post_metrics_ingest
 from analytics.services.schedule import first_bucket
 from content.models import Label, Post, PostTarget
+from platforms.base import MetricValue, PostMetrics
 
 _ids = itertools.count(1)
 

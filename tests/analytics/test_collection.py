@@ -6,8 +6,6 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import AccountStatus
-from accounts.providers.base import PublishRequest
-from accounts.providers.registry import get_provider
 from analytics.models import (
     AccountMetricSnapshot,
     MetricsSchedule,
@@ -20,6 +18,8 @@ from analytics.services.collection import (
     metrics_enqueue_due,
 )
 from analytics.services.schedule import first_bucket, next_bucket
+from platforms.base import PublishRequest
+from platforms.registry import get_provider
 from tests.analytics.helpers import published
 from tests.factories import ConnectedAccountFactory
 

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Membership
 from accounts.roles import Role
-from socialmgr.api.services.tokens import api_token_create
+from api.services.tokens import api_token_create
 from tests.factories import ConnectedAccountFactory, MembershipFactory
 
 

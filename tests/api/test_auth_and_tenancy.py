@@ -12,9 +12,9 @@ from PIL import Image
 from accounts.models import AuditEntry
 from accounts.roles import Role
 from accounts.services.errors import ServiceError
+from api.models import ApiToken
+from api.services.tokens import api_token_create, api_token_revoke
 from content.services.posts import PostData, post_create
-from socialmgr.api.models import ApiToken
-from socialmgr.api.services.tokens import api_token_create, api_token_revoke
 from tests.factories import MembershipFactory
 from tests.inbox.factories import InboxItemFactory
 
@@ -149,7 +149,7 @@ def foreign_objects(other_org, other_account, outsider):
 
 def _detail_routes():
     """(basename, suffix, method) for every detail route of the API router."""
-    from socialmgr.api.urls import router
+    from api.urls import router
 
     routes = []
     for prefix, viewset, basename in router.registry:
@@ -190,7 +190,7 @@ def test_other_orgs_objects_are_404_on_every_detail_route(org, api, issue_token,
 
 def test_every_api_url_is_in_the_router_or_docs():
     """New endpoints must be mounted through the router so the 404 sweep covers them."""
-    from socialmgr.api import urls
+    from api import urls
 
     names = {p.name for p in urls.urlpatterns if isinstance(p, URLPattern)}
     assert names == {"api-schema", "api-docs", "api-analytics-summary"}  # no object ids

@@ -3,10 +3,10 @@
 import pytest
 from rest_framework import exceptions
 
-from accounts.providers.errors import AuthExpired, RateLimited, Rejected, Transient
 from accounts.services.errors import Conflict, ServiceError
+from api.exceptions import api_exception_handler
 from content.services.access import Forbidden
-from socialmgr.api.exceptions import api_exception_handler
+from platforms.errors import AuthExpired, RateLimited, Rejected, Transient
 
 
 @pytest.mark.parametrize("exc,status,code", [

@@ -10,9 +10,9 @@ import responses
 
 from accounts.models import AuditEntry
 from accounts.roles import Role
-from socialmgr.api.models import ApiToken, WebhookDelivery, WebhookEndpoint
-from socialmgr.api.services.tokens import digest_of
-from socialmgr.api.services.webhooks import webhook_endpoint_create
+from api.models import ApiToken, WebhookDelivery, WebhookEndpoint
+from api.services.tokens import digest_of
+from api.services.webhooks import webhook_endpoint_create
 
 
 @pytest.fixture(autouse=True)

@@ -12,20 +12,20 @@ from django.utils import timezone
 from accounts.models import AuditEntry
 from accounts.roles import Role
 from accounts.services.errors import ServiceError
-from content.services.posts import PostData, post_create
-from content.services.transitions import target_transition
-from content.services.workflow import post_submit
-from inbox.services import inbox_ingest_entries
-from socialmgr.api.models import DeliveryStatus, WebhookDelivery
-from socialmgr.api.services.webhooks import (
+from api.models import DeliveryStatus, WebhookDelivery
+from api.services.webhooks import (
     backoff,
     webhook_deliveries_due,
     webhook_delivery_attempt,
     webhook_delivery_resend,
     webhook_endpoint_create,
 )
-from socialmgr.api.signing import SIGNATURE_HEADER, sign, verify
-from socialmgr.api.webhooks import emit
+from api.signing import SIGNATURE_HEADER, sign, verify
+from api.webhooks import emit
+from content.services.posts import PostData, post_create
+from content.services.transitions import target_transition
+from content.services.workflow import post_submit
+from inbox.services import inbox_ingest_entries
 from tests.factories import MembershipFactory
 from tests.inbox.factories import entry
 
@@ -269,7 +269,7 @@ def test_new_inbox_items_emit_item_received_once(settings, org, account, endpoin
 
 
 def test_old_finished_deliveries_are_purged(org, endpoint):
-    from socialmgr.api.services.webhooks import webhook_deliveries_purge
+    from api.services.webhooks import webhook_deliveries_purge
 
     def make(status, days_old):
         delivery = WebhookDelivery.objects.create(

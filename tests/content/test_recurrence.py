@@ -14,7 +14,7 @@ from content.services.recurrence import (
     recurrence_materialise,
     recurrence_occurrence_skip,
 )
-from content.tasks_calendar import materialise_recurrences
+from content.tasks.calendar import materialise_recurrences
 from content.workflows import PostState
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from accounts.providers.base import InboxEntry
 from inbox.models import InboxItem
+from platforms.base import InboxEntry
 from tests.factories import ConnectedAccountFactory, OrganizationFactory
 
 

@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from accounts.providers.base import InboxEntry
 from inbox.models import AutomationRule, InboxItem, ItemStatus
 from inbox.services import inbox_ingest_entries, inbox_item_assign
+from platforms.base import InboxEntry
 from tests.factories import ConnectedAccountFactory
 from tests.inbox.factories import entry
 

@@ -18,8 +18,8 @@ def clean_broker():
 
 def connect_accounts(org, sandbox_process, count: int) -> list:
     """`count` sandbox accounts connected through the real OAuth flow."""
-    from accounts.providers.registry import get_provider
     from accounts.services.connected_accounts import account_connect
+    from platforms.registry import get_provider
 
     provider, accounts = get_provider("sandbox"), []
     for n in range(count):

@@ -156,8 +156,8 @@ def test_two_dispatchers_running_at_once_never_claim_the_same_target(org, member
 
 
 def _sandbox_accounts(org, sandbox):
-    from accounts.providers.registry import get_provider
     from accounts.services.connected_accounts import account_connect
+    from platforms.registry import get_provider
     from tests.sandbox.fixtures import CALLBACK
 
     provider, out = get_provider("sandbox"), []

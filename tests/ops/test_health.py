@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.roles import Role
-from socialmgr.ops.models import Heartbeat
+from ops.models import Heartbeat
 from tests.workers import celery_process, child_env, wait_for
 
 
@@ -44,8 +44,8 @@ def test_a_real_worker_answers_the_health_check(org, member_of, login, tmp_path,
     with celery_process("worker", "--pool=solo", "-Q", queue, "--without-gossip",
                         "--without-mingle", "-n", f"{queue}@testhost", env=env,
                         log_path=tmp_path / "worker.log"):
+        from ops.tasks import heartbeat
         from socialmgr.celery import app
-        from socialmgr.ops.tasks import heartbeat
 
         app.conf.task_always_eager = False
         try:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.sandbox_network import Knobs, SandboxApp, SandboxServer
-from accounts.sandbox_network.control import SandboxControl
+from sandbox import Knobs, SandboxApp, SandboxServer
+from sandbox.control import SandboxControl
 
 # Quiet and deterministic: nothing arrives on its own unless a test turns activity on.
 TEST_KNOBS = {"activity_per_hour": 0.0, "seed": 7}
@@ -41,8 +41,8 @@ def sandbox(sandbox_server, settings) -> SandboxControl:
 @pytest.fixture
 def connect_sandbox_account(sandbox, db):
     """connect(org, "acme_coffee", actor=None) → a ConnectedAccount connected via OAuth."""
-    from accounts.providers.registry import get_provider
     from accounts.services.connected_accounts import account_connect
+    from platforms.registry import get_provider
 
     def connect(organization, username: str, *, display_name: str = "", actor=None):
         provider = get_provider("sandbox")

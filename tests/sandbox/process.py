@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from accounts.sandbox_network.control import SandboxControl
+from sandbox.control import SandboxControl
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,7 +38,7 @@ class SandboxProcess:
         env = dict(os.environ)
         env.update({f"SANDBOX_{k.upper()}": ",".join(map(str, v)) if isinstance(v, list)
                     else str(v) for k, v in self.knobs.items()})
-        cmd = [sys.executable, "-m", "accounts.sandbox_network", "--port", str(self.port)]
+        cmd = [sys.executable, "-m", "sandbox", "--port", str(self.port)]
         if self.state_file:
             cmd += ["--state-file", self.state_file]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)

@@ -6,9 +6,9 @@ import socket
 
 import pytest
 
+from accounts import demo
 from accounts.models import AccountStatus, ConnectedAccount
 from accounts.roles import Role
-from accounts.sandbox_network import demo
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def test_seed_reconnects_when_the_sandbox_forgot_its_world(sandbox, org, users):
     demo.seed(org, users)
     after = {a.handle: a.external_id for a in _connected(org)}
     assert after.keys() == before.keys() and all(after[h] != before[h] for h in after)
-    from accounts.providers.registry import get_provider
+    from platforms.registry import get_provider
 
     account = _connected(org).first()
     assert get_provider("sandbox").fetch_account_metrics(account).values["followers"].value > 0

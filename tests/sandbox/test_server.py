@@ -11,8 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from accounts.sandbox_network import Knobs, SandboxApp, SandboxServer
-from accounts.sandbox_network.control import ROUTE_STATUSES, SandboxControl
+from sandbox import Knobs, SandboxApp, SandboxServer
+from sandbox.control import ROUTE_STATUSES, SandboxControl
 from tests.sandbox.process import SandboxProcess
 
 REDIRECT = "http://app.example/callback"

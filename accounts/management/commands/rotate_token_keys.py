@@ -7,8 +7,8 @@ restart, run this command, then drop the old keys.
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.crypto import DecryptionFailed, rotate
 from accounts.models import ConnectedAccount, PlatformApp
+from lib.crypto import DecryptionFailed, rotate
 
 FIELDS = {
     ConnectedAccount: ("access_token_encrypted", "refresh_token_encrypted"),

@@ -25,7 +25,7 @@ DEMO_USERS = {
 }
 # Dotted paths to callables seed(org, users) that add each feature's demo data.
 DEMO_SEEDERS: list[str] = [
-    "accounts.sandbox_network.demo.seed",  # first: other seeders post to these accounts
+    "accounts.demo.seed",  # first: other seeders post to these accounts
     "analytics.demo.seed",
     "inbox.demo.seed",  # listening: saved searches backfilled from the sandbox's chatter
 ]

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from accounts.models import AccountAccess, ConnectedAccount, Membership
 from accounts.roles import role_allows
 from accounts.services import ServiceError, account_access_set
+from accounts.tenancy import org_view
 from accounts.views.connected.forms import AccessForm
-from socialmgr.tenancy import org_view
 
 
 def access_rows(organization) -> list[dict]:

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from accounts.models import ConnectedAccount
-from accounts.providers.registry import UnknownProvider, enabled_keys, get_provider
+from platforms.registry import UnknownProvider, enabled_keys, get_provider
 
 logger = logging.getLogger(__name__)
 

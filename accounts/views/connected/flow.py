@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import AccountStatus
-from accounts.providers.errors import ProviderError, Rejected
 from accounts.services import ServiceError, account_connect, account_reconnected
+from accounts.tenancy import org_view
 from accounts.views.connected import flowstate
 from accounts.views.connected.common import (
     account_or_404,
@@ -24,7 +24,7 @@ from accounts.views.connected.common import (
     redirect_uri,
 )
 from accounts.views.connected.forms import CredentialsForm, InstanceForm
-from socialmgr.tenancy import org_view
+from platforms.errors import ProviderError, Rejected
 
 
 def _list_url(request):

@@ -11,8 +11,8 @@ import datetime as dt
 import json
 import time
 
-from accounts.crypto import DecryptionFailed, decrypt, encrypt
-from accounts.providers.base import ConnectResult, RemoteAccount, Tokens
+from lib.crypto import DecryptionFailed, decrypt, encrypt
+from platforms.base import ConnectResult, RemoteAccount, Tokens
 
 MAX_AGE = 15 * 60  # seconds a started connect flow stays valid
 

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import PlatformApp
-from accounts.providers.errors import NotSupported, ProviderError
 from accounts.selectors import accounts_for_member
 from accounts.services import (
     ServiceError,
@@ -20,6 +19,7 @@ from accounts.services import (
     platform_app_save,
     platform_credentials,
 )
+from accounts.tenancy import org_view
 from accounts.views.connected.common import (
     account_or_404,
     available_providers,
@@ -34,7 +34,7 @@ from accounts.views.connected.forms import (
     PlatformAppForm,
     RenameForm,
 )
-from socialmgr.tenancy import org_view
+from platforms.errors import NotSupported, ProviderError
 
 
 @org_view("org.view")
@@ -87,7 +87,7 @@ def render_connect_page(request, provider, *, form=None, account=None, app_form=
 
 
 def _base_check_setup():
-    from accounts.providers.base import Provider
+    from platforms.base import Provider
 
     return Provider.check_setup
 
@@ -130,7 +130,7 @@ def platform_app_view(request, provider_key: str):
 @require_POST
 def check_setup_view(request, provider_key: str):
     """The *test the setup* button: the provider checks what the platform lets it check."""
-    from accounts.providers.base import SetupCheck
+    from platforms.base import SetupCheck
 
     provider = provider_or_404(provider_key)
     try:

@@ -8,11 +8,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from accounts.providers import registry
-from accounts.providers.sandbox import SandboxProvider
 from content.pipeline import publishing_tick
 from content.services.posts import PostData, post_create
 from content.services.workflow import post_publish_now, post_schedule
+from platforms import registry
+from platforms.sandbox import SandboxProvider
 
 
 @pytest.fixture(autouse=True)

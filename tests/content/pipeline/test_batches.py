@@ -11,8 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import AuditEntry
-from accounts.providers.base import RemotePost
-from accounts.sandbox_network.control import ROUTE_STATUSES
 from content.models import PostTarget
 from content.pipeline import settle
 from content.pipeline.dispatcher import dispatch_due_targets, next_due_within
@@ -20,6 +18,8 @@ from content.pipeline.providers import provider_for
 from content.pipeline.ratelimit import account_rate_limited
 from content.pipeline.worker import targets_publish
 from content.workflows import TargetState
+from platforms.base import RemotePost
+from sandbox.control import ROUTE_STATUSES
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +130,7 @@ def test_the_next_due_instant_before_the_next_beat_tick(make_scheduled):
 
 
 def test_provider_instances_are_reused_until_the_registry_changes(test_providers):
-    from accounts.providers import registry
+    from platforms import registry
 
     first = provider_for("sandbox")
     assert provider_for("sandbox") is first
@@ -140,7 +140,7 @@ def test_provider_instances_are_reused_until_the_registry_changes(test_providers
         registry._provider_class.cache_clear()
         assert type(provider_for("sandbox")).__name__ == "UncheckableSandbox"
     finally:
-        registry.PROVIDERS["sandbox"] = "accounts.providers.sandbox.SandboxProvider"
+        registry.PROVIDERS["sandbox"] = "platforms.sandbox.SandboxProvider"
         registry._provider_class.cache_clear()
 
 
@@ -148,7 +148,7 @@ def test_a_post_entering_the_claim_window_before_the_next_tick_is_claimed_then(
         make_scheduled, settings):
     from django.core.cache import cache
 
-    from content.tasks_pipeline import _dispatch_again
+    from content.tasks.pipeline import _dispatch_again
 
     ahead = dt.timedelta(seconds=settings.PUBLISH_CLAIM_AHEAD)
     post = make_scheduled("right on time", at=timezone.now() + ahead + dt.timedelta(seconds=0.3))

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from accounts.sandbox_network.control import ROUTE_STATUSES
 from content.models import PostTarget
 from content.pipeline.watchdog import scheduler_check
-from socialmgr.ops.models import Heartbeat
+from ops.models import Heartbeat
+from sandbox.control import ROUTE_STATUSES
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from accounts.sandbox_network.control import ROUTE_STATUSES
 from content.models import Notification, PostTarget
 from content.services.workflow import post_cancel, post_schedule
+from sandbox.control import ROUTE_STATUSES
 
 pytestmark = pytest.mark.django_db
 

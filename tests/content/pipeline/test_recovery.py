@@ -11,7 +11,6 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from accounts.models import AccountStatus
-from accounts.sandbox_network.control import ROUTE_STATUSES
 from accounts.services.connected_accounts import account_disconnect
 from accounts.services.errors import ServiceError
 from content.models import MediaAsset, PostTarget, PostTargetMedia
@@ -22,6 +21,7 @@ from content.pipeline.decisions import (
 )
 from content.pipeline.dispatcher import dispatch_due_targets
 from content.pipeline.worker import target_publish
+from sandbox.control import ROUTE_STATUSES
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,0 @@
-"""Bluesky / AT Protocol: handle + app password against any PDS (see provider.py)."""
-
-from accounts.providers.bluesky.provider import BlueskyProvider
-
-__all__ = ["BlueskyProvider"]

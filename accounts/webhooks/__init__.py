@@ -1,1 +1,0 @@
-"""Inbound platform webhooks: signature checks, parsing, and handing events to the inbox."""

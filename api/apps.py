@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiConfig(AppConfig):
+    name = "api"
+    label = "api"
+    verbose_name = _("API and webhooks")
+
+    def ready(self) -> None:
+        # Schema extensions (the bearer-token scheme) register themselves on import.
+        from api import schema  # noqa: F401

@@ -1,0 +1,54 @@
+"""Payloads of the webhook events, built from the objects the services just changed.
+
+The call sites (content.services.transitions, inbox.services.ingest) call these
+`*_event` helpers, which build the payload and `emit()` it on commit.
+"""
+
+from __future__ import annotations
+
+from api.webhooks import emit
+
+
+def _post(post) -> dict:
+    version = post.version if isinstance(post.version, int) else None  # F() mid-update
+    return {"id": post.pk, "title": post.title, "text": post.text, "status": post.status,
+            "scheduled_at": post.scheduled_at, "version": version}
+
+
+def approval_requested_event(post, *, actor=None) -> None:
+    emit(post.organization_id, "approval.requested",
+         {"post": _post(post), "requested_by": getattr(actor, "pk", None)})
+
+
+def target_settled_event(target) -> None:
+    """post.published / post.failed for one target (one account) of a post."""
+    event = {"published": "post.published", "failed": "post.failed"}.get(target.status)
+    if event is None:
+        return
+    post = target.post
+    emit(post.organization_id, event, {
+        "post": _post(post),
+        "target": {"id": target.pk, "account": target.account_id, "status": target.status,
+                   "remote_id": target.remote_id, "remote_url": target.remote_url,
+                   "published_at": target.published_at, "attempts": target.attempts,
+                   "error": target.last_error},
+    })
+
+
+def has_subscribers(organization_id: int, event: str) -> bool:
+    """Whether an active endpoint of the organisation wants `event` (one query)."""
+    from api.models import WebhookEndpoint
+
+    return any(event in (events or []) for events in WebhookEndpoint.objects.filter(
+        organization_id=organization_id, is_active=True).values_list("events", flat=True))
+
+
+def inbox_items_received_event(items) -> None:
+    """inbox.item_received for each item. Callers check `has_subscribers` first (ingestion
+    does, once per poll run), so a page nobody listens to builds no payloads."""
+    for item in items:
+        emit(item.organization_id, "inbox.item_received", {"item": {
+            "id": item.pk, "account": item.account_id, "kind": item.kind,
+            "remote_id": item.remote_id, "author_handle": item.author_handle,
+            "author_name": item.author_name, "text": item.text, "url": item.url,
+            "created_at": item.created_at}})

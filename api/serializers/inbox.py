@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from api.serializers.common import IdField
+from inbox.models import InboxItem, InboxReply, ItemKind, ItemStatus, Sentiment
+
+
+class InboxItemSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=ItemKind.choices, read_only=True)
+    status = serializers.ChoiceField(choices=ItemStatus.choices, read_only=True)
+    sentiment = serializers.ChoiceField(choices=[("", "—"), *Sentiment.choices],
+                                        read_only=True)
+    labels = serializers.ListField(child=serializers.CharField(), read_only=True)
+    url = serializers.CharField(read_only=True, help_text="A URL, or empty.")
+
+    class Meta:
+        model = InboxItem
+        fields = ["id", "account", "kind", "remote_id", "parent", "author_handle",
+                  "author_name", "text", "url", "created_at", "status", "assignee", "labels",
+                  "urgent", "sentiment"]
+        read_only_fields = fields
+
+
+class InboxReplySerializer(serializers.ModelSerializer):
+    remote_url = serializers.CharField(read_only=True, help_text="A URL, or empty.")
+
+    class Meta:
+        model = InboxReply
+        fields = ["id", "item", "text", "status", "error", "remote_url", "created_at", "sent_at"]
+        read_only_fields = fields
+
+
+class AssignSerializer(serializers.Serializer):
+    assignee = IdField(allow_null=True, help_text="A member's user id, or null to unassign.")
+
+
+class ReplySerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=10000)
+
+
+class InboxFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[*ItemStatus.choices, ("all", _("All"))],
+                                     required=False, default=ItemStatus.OPEN)
+    account = IdField(required=False)
+    platform = serializers.CharField(required=False, max_length=32)
+    kind = serializers.ChoiceField(choices=ItemKind.choices, required=False)
+    assignee = serializers.RegexField(r"^(me|none|\d{1,18})$", required=False,
+                                      help_text="`me`, `none` or a user id.")
+    urgent = serializers.BooleanField(required=False, default=False)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+    q = serializers.CharField(required=False, max_length=200, help_text="Full-text search.")

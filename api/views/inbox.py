@@ -1,0 +1,120 @@
+"""Inbox items: list, assign, reply, done — through the inbox services the UI uses."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from api.pagination import NewestFirstCursorPagination
+from api.serializers.inbox import (
+    AssignSerializer,
+    InboxFilterSerializer,
+    InboxItemSerializer,
+    InboxReplySerializer,
+    ReplySerializer,
+)
+from api.views import examples as ex
+from api.views.base import OrgViewSet
+from inbox.models import InboxItem, ItemStatus
+from inbox.selectors import ItemFilters, filtered_items, member_account_scope, scoped_items
+from inbox.services import (
+    inbox_item_assign,
+    inbox_item_set_status,
+    inbox_reply_create,
+)
+
+ITEM_EXAMPLE = OpenApiExample("A comment", value=ex.INBOX_ITEM, response_only=True)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List inbox items", parameters=[InboxFilterSerializer],
+                       description="Newest first, cursor-paginated. Open items by default "
+                                   "(`status=all` for every item).", examples=[ITEM_EXAMPLE]),
+    retrieve=extend_schema(summary="Get an inbox item", examples=[ITEM_EXAMPLE]),
+)
+class InboxItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet):
+    serializer_class = InboxItemSerializer
+    pagination_class = NewestFirstCursorPagination
+    perms = {"list": "inbox.view", "retrieve": "inbox.view", "assign": "inbox.work",
+             "done": "inbox.work", "reopen": "inbox.work", "reply": "inbox.reply"}
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return InboxItem.objects.none()
+        # Members limited to some accounts see only those accounts' items (404 otherwise).
+        scope = member_account_scope(self.membership)
+        if self.action != "list":
+            return scoped_items(self.organization, scope).visible()
+        filters = InboxFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        f = filters.validated_data
+        return filtered_items(self.organization, ItemFilters(
+            account=f.get("account"), platform=f.get("platform", ""), kind=f.get("kind", ""),
+            status="" if f["status"] == "all" else f["status"], urgent=f["urgent"],
+            assignee=f.get("assignee", ""), date_from=f.get("date_from"),
+            date_to=f.get("date_to"), q=f.get("q", ""), user_id=self.actor.pk,
+            account_ids=scope,
+        )).select_related("account")
+
+    def _item(self, item: InboxItem) -> Response:
+        item = InboxItem.objects.for_org(self.organization).get(pk=item.pk)
+        return Response(InboxItemSerializer(item).data)
+
+    @extend_schema(summary="Assign", request=AssignSerializer,
+                   responses={200: InboxItemSerializer},
+                   examples=[OpenApiExample("Assign", value={"assignee": 4},
+                                            request_only=True), ITEM_EXAMPLE])
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        item = self.get_object()
+        serializer = AssignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assignee_id = serializer.validated_data["assignee"]
+        assignee = None
+        if assignee_id is not None:
+            assignee = get_user_model().objects.filter(
+                pk=assignee_id, memberships__organization=self.organization).first()
+            if assignee is None:
+                raise exceptions.ValidationError({"assignee": [exceptions.ErrorDetail(
+                    _("Only members of this organisation can be assigned."), code="invalid")]})
+        inbox_item_assign(item=item, assignee=assignee, actor=self.actor)
+        return self._item(item)
+
+    @extend_schema(summary="Mark done", request=None, responses={200: InboxItemSerializer},
+                   examples=[ITEM_EXAMPLE])
+    @action(detail=True, methods=["post"])
+    def done(self, request, pk=None):
+        item = self.get_object()
+        inbox_item_set_status(item=item, status=ItemStatus.DONE, actor=self.actor)
+        return self._item(item)
+
+    @extend_schema(summary="Reopen", request=None, responses={200: InboxItemSerializer},
+                   examples=[ITEM_EXAMPLE])
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        item = self.get_object()
+        inbox_item_set_status(item=item, status=ItemStatus.OPEN, actor=self.actor)
+        return self._item(item)
+
+    @extend_schema(
+        summary="Reply", request=ReplySerializer, responses={201: InboxReplySerializer},
+        description="The reply is sent through the platform by a worker, or waits for "
+                    "approval where the organisation requires it (`status`).",
+        examples=[OpenApiExample("Reply", value={"text": "It ends on Sunday!"},
+                                 request_only=True),
+                  OpenApiExample("Queued reply", response_only=True, value={
+                      "id": 3, "item": 90, "text": "It ends on Sunday!", "status": "sending",
+                      "error": "", "remote_url": "", "created_at": "2026-11-20T10:06:00Z",
+                      "sent_at": None})])
+    @action(detail=True, methods=["post"])
+    def reply(self, request, pk=None):
+        item = self.get_object()
+        serializer = ReplySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reply = inbox_reply_create(item=item, membership=self.membership,
+                                   text=serializer.validated_data["text"])
+        return Response(InboxReplySerializer(reply).data, status=status.HTTP_201_CREATED)

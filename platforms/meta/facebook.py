@@ -1,0 +1,210 @@
+"""Facebook Pages through the Graph API: posts with photos, comments, replies, page metrics.
+
+Connecting: Facebook Login lists the user's Pages; each Page the user may post to
+(CREATE_CONTENT task) becomes a choice carrying its own Page access token.
+Publishing: text/link posts go to `/{page-id}/feed`; one photo to `/{page-id}/photos`;
+several photos are uploaded unpublished and attached to one feed post with
+`attached_media`. Facebook accepts uploads, so a public media URL is optional.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from platforms.base import (
+    AccountMetrics,
+    ConnectResult,
+    InboxEntry,
+    InboxPage,
+    Limits,
+    MediaFile,
+    MetricValue,
+    PostMetrics,
+    PublishRequest,
+    RemoteAccount,
+    RemotePost,
+    Tokens,
+)
+from platforms.errors import Rejected
+from platforms.http import pick
+from platforms.meta.base import MetaProvider, cursor_time, parse_time
+
+if TYPE_CHECKING:
+    from accounts.models import ConnectedAccount
+    from platforms.meta.login import Page
+
+COMMENT_FIELDS = "id,message,created_time,from,parent{id},permalink_url"
+FEED_FIELDS = ("id,message,created_time,permalink_url,"
+               f"comments.limit(50).filter(stream).order(reverse_chronological){{{COMMENT_FIELDS}}}")
+POST_METRIC_FIELDS = ("reactions.summary(total_count).limit(0),"
+                      "comments.summary(true).limit(0),shares")
+
+
+class FacebookPageProvider(MetaProvider):
+    key = "facebook"
+    name = "Facebook"
+    platform = "Facebook"
+
+    # --- connecting ---------------------------------------------------------------------
+    def _choices(self, pages: list[Page], *, user_expires_at) -> list[ConnectResult]:
+        choices = []
+        for page in pages:
+            if page.tasks and "CREATE_CONTENT" not in page.tasks:
+                continue  # the user cannot post to this page
+            account = RemoteAccount(external_id=page.id, handle=page.username or page.name,
+                                    display_name=page.name, avatar_url=page.picture_url)
+            settings = {"page_id": page.id, "tasks": list(page.tasks)}
+            if page.instagram:
+                settings["instagram_business_account"] = {
+                    "id": page.instagram["id"], "username": page.instagram.get("username", "")}
+            # A Page token obtained from a long-lived user token does not expire.
+            choices.append(ConnectResult(
+                account=account, tokens=Tokens(access_token=page.access_token), settings=settings,
+                label=_("%(name)s (Facebook page)") % {"name": page.name}))
+        return choices
+
+    def _nothing_to_connect_message(self) -> str:
+        return _("This Facebook login manages no page you may post to. Make sure you are an "
+                 "admin or editor of the page and allowed socialmgr to use it.")
+
+    # --- writing ------------------------------------------------------------------------
+    def limits(self, account: ConnectedAccount) -> Limits:
+        return Limits(max_chars=63206, counting="chars", max_media=10,
+                      max_image_bytes=4 * 1024 * 1024,
+                      media_types=("image/jpeg", "image/png", "image/gif", "image/webp"),
+                      alt_text_max=1000)
+
+    def publish(self, account: ConnectedAccount, request: PublishRequest) -> RemotePost:
+        page_id = account.external_id
+        if len(request.media) == 1:
+            answer = self._upload_photo(account, request.media[0], published=True,
+                                        caption=request.text)
+            post_id = pick(answer, "post_id", str, what="Facebook photo answer")
+        elif request.media:
+            photo_ids = [pick(self._upload_photo(account, m, published=False), "id", str,
+                              what="Facebook photo answer") for m in request.media]
+            data = {"message": request.text}
+            for index, photo_id in enumerate(photo_ids):
+                data[f"attached_media[{index}]"] = json.dumps({"media_fbid": photo_id})
+            post_id = pick(self.call(account, "POST", f"{page_id}/feed", data=data), "id", str,
+                           what="Facebook post answer")
+        else:
+            data = {"message": request.text}
+            if request.link:
+                data["link"] = request.link
+            post_id = pick(self.call(account, "POST", f"{page_id}/feed", data=data), "id", str,
+                           what="Facebook post answer")
+        return RemotePost(id=post_id, url=post_url(post_id), published_at=timezone.now())
+
+    def _upload_photo(self, account: ConnectedAccount, media: MediaFile, *, published: bool,
+                      caption: str = "") -> dict:
+        if not media.content_type.startswith("image/"):
+            raise Rejected(_("Only images can be posted to a Facebook page here."))
+        data = {"published": "true" if published else "false"}
+        if caption:
+            data["caption"] = caption
+        if media.alt_text:
+            data["alt_text_custom"] = media.alt_text
+        path = f"{account.external_id}/photos"
+        if media.public_url:
+            data["url"] = media.public_url
+            return self.call(account, "POST", path, data=data)
+        if media.open is None:
+            raise Rejected(_("The image %(name)s could not be read.") % {"name": media.filename})
+        with media.open() as handle:
+            files = {"source": (media.filename, handle, media.content_type)}
+            return self.call(account, "POST", path, data=data, files=files)
+
+    def find_published(self, account: ConnectedAccount,
+                       request: PublishRequest) -> RemotePost | None:
+        """The page's recent posts, matched on the message (Facebook has no idempotency key)."""
+        data = self.call(account, "GET", f"{account.external_id}/feed",
+                         params={"fields": "id,message,created_time,permalink_url", "limit": 25})
+        for row in pick(data, "data", list, what="Facebook feed"):
+            if isinstance(row, dict) and (row.get("message") or "") == request.text:
+                post_id = pick(row, "id", str, what="Facebook post")
+                return RemotePost(id=post_id, url=row.get("permalink_url") or post_url(post_id),
+                                  published_at=parse_time(row.get("created_time")))
+        return None
+
+    # --- conversations ------------------------------------------------------------------
+    def fetch_inbox(self, account: ConnectedAccount, cursor: str = "") -> InboxPage:
+        """Comments on the page's recent posts, newer than `cursor` (an ISO timestamp)."""
+        since = cursor_time(cursor)
+        data = self.call(account, "GET", f"{account.external_id}/feed",
+                         params={"fields": FEED_FIELDS, "limit": 25})
+        entries: list[InboxEntry] = []
+        for post in pick(data, "data", list, what="Facebook feed"):
+            post_id = pick(post, "id", str, what="Facebook post")
+            for row in pick(post, "comments.data", list, what="Facebook comments", default=[]):
+                entry = comment_entry(row, post_id=post_id, page_id=account.external_id)
+                if entry and (since is None or entry.created_at > since):
+                    entries.append(entry)
+        entries.sort(key=lambda e: e.created_at)
+        newest = entries[-1].created_at.isoformat() if entries else cursor
+        return InboxPage(items=entries, cursor=newest or "")
+
+    def reply(self, account: ConnectedAccount, entry_remote_id: str, text: str,
+              *, idempotency_key: str = "") -> RemotePost:
+        answer = self.call(account, "POST", f"{entry_remote_id}/comments", data={"message": text})
+        comment_id = pick(answer, "id", str, what="Facebook comment answer")
+        return RemotePost(id=comment_id, url=f"https://www.facebook.com/{comment_id}",
+                          published_at=timezone.now())
+
+    # --- analytics ----------------------------------------------------------------------
+    def fetch_account_metrics(self, account: ConnectedAccount) -> AccountMetrics:
+        data = self.call(account, "GET", account.external_id,
+                         params={"fields": "followers_count,fan_count"})
+        values = {}
+        for key, field in (("followers", "followers_count"), ("fans", "fan_count")):
+            value = data.get(field) if isinstance(data, dict) else None
+            if isinstance(value, int) and not isinstance(value, bool):
+                values[key] = MetricValue(value, field)
+        return AccountMetrics(fetched_at=timezone.now(), values=values)
+
+    def fetch_post_metrics(self, account: ConnectedAccount,
+                           remote_ids: list[str]) -> list[PostMetrics]:
+        result = []
+        for remote_id in remote_ids:
+            data = self.call(account, "GET", remote_id, params={"fields": POST_METRIC_FIELDS})
+            values = {}
+            for key, path in (("likes", "reactions.summary.total_count"),
+                              ("replies", "comments.summary.total_count"),
+                              ("reposts", "shares.count")):
+                value = pick(data, path, int, what="Facebook post metrics", default=None)
+                if value is not None:
+                    values[key] = MetricValue(value, path)
+            result.append(PostMetrics(remote_id=remote_id, fetched_at=timezone.now(),
+                                      values=values))
+        return result
+
+
+def post_url(post_id: str) -> str:
+    page_id, _sep, story = post_id.partition("_")
+    if story:
+        return f"https://www.facebook.com/{page_id}/posts/{story}"
+    return f"https://www.facebook.com/{post_id}"
+
+
+def comment_entry(row: dict, *, post_id: str, page_id: str) -> InboxEntry | None:
+    """A Graph comment as an InboxEntry; None for the page's own comments (our replies)."""
+    author = row.get("from") if isinstance(row.get("from"), dict) else {}
+    if author.get("id") == page_id:
+        return None
+    created = parse_time(row.get("created_time"))
+    comment_id = row.get("id")
+    if not isinstance(comment_id, str) or created is None:
+        return None
+    parent = row.get("parent") if isinstance(row.get("parent"), dict) else {}
+    parent_id = parent.get("id") or post_id
+    return InboxEntry(
+        remote_id=comment_id, kind="reply" if parent.get("id") else "comment",
+        author_handle=str(author.get("id") or ""), author_name=str(author.get("name") or ""),
+        text=str(row.get("message") or ""),
+        url=str(row.get("permalink_url") or f"https://www.facebook.com/{comment_id}"),
+        created_at=created, parent_remote_id=parent_id, root_remote_id=post_id, raw=row,
+    )

@@ -1,0 +1,49 @@
+"""Provider key -> implementation, imported lazily. The one list of platforms.
+
+Each provider can be switched off with `<KEY>_ENABLED=false` (for example
+`MASTODON_ENABLED=false`): its connect views then 404 and `get_provider` refuses.
+"""
+
+from functools import cache
+
+from django.utils.module_loading import import_string
+
+from lib.env import env_bool
+
+PROVIDERS: dict[str, str] = {
+    "sandbox": "platforms.sandbox.SandboxProvider",
+    "mastodon": "platforms.mastodon.MastodonProvider",
+    "bluesky": "platforms.bluesky.BlueskyProvider",
+    "x": "platforms.x.XProvider",
+    "linkedin": "platforms.linkedin.LinkedInProvider",
+    "facebook": "platforms.meta.FacebookPageProvider",
+    "instagram": "platforms.meta.InstagramProvider",
+}
+
+
+class UnknownProvider(LookupError):
+    pass
+
+
+def is_enabled(key: str) -> bool:
+    return key in PROVIDERS and env_bool(f"{key.upper()}_ENABLED", True)
+
+
+def enabled_keys() -> list[str]:
+    return [key for key in PROVIDERS if is_enabled(key)]
+
+
+@cache
+def _provider_class(key: str):
+    return import_string(PROVIDERS[key])
+
+
+def get_provider(key: str):
+    """The provider instance for `key`; UnknownProvider when unknown or switched off."""
+    if not is_enabled(key):
+        raise UnknownProvider(key)
+    return _provider_class(key)()
+
+
+def provider_choices() -> list[tuple[str, str]]:
+    return [(key, _provider_class(key).name) for key in PROVIDERS]

@@ -1,0 +1,5 @@
+"""X (Twitter API v2)."""
+
+from platforms.x.provider import XProvider
+
+__all__ = ["XProvider"]

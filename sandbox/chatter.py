@@ -1,0 +1,121 @@
+"""Public chatter: posts by people on the network that mention hashtags and brands.
+
+Listening (hashtag timelines, keyword search) needs public posts that do not tag our
+accounts. Like the activity in `activity.py`, they are derived from a hash of (seed, time
+slot), written into the world lazily when a timeline or search is read, and then stay put.
+
+Hashtag popularity changes over time so the trends view has something to show: one tag
+rises over the last week, one fades, the rest stay flat.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sandbox import activity
+from sandbox.state import State
+
+SLOT_S = 60
+CHATTER_ACCOUNT = "__chatter__"  # the key chatter is planned under (not a real account)
+HASHTAG = re.compile(r"(?<![\w/#])#(\w+)")
+
+# (tag, shape): "flat" keeps its share; "rising" grows over the last 7 days; "fading" shrinks.
+TAGS = [
+    ("coffee", "flat"),
+    ("espresso", "flat"),
+    ("acmecoffee", "flat"),
+    ("coldbrew", "rising"),
+    ("latteart", "fading"),
+    ("fediverse", "flat"),
+]
+TEMPLATES = [
+    "Morning ritual: a flat white from Acme Coffee. #{tag}",
+    "Trying a new bean today, notes of cherry and cocoa #{tag}",
+    "Anyone else think Acme raised their prices? #{tag}",
+    "Best {tag} spots in Berlin? Asking for a friend #{tag}",
+    "Our office finally switched to Acme beans and nobody is complaining #{tag}",
+    "Long queue at the roastery again. Worth it though #{tag}",
+    "Weekend project: dialling in the grinder #{tag} #{tag2}",
+    "Is Acme Coffee open on Sundays? #{tag}",
+]
+
+
+def tags_in(text: str) -> list[str]:
+    """Lower-cased hashtags of a text, as Mastodon records them on a status."""
+    return [t.lower() for t in HASHTAG.findall(text or "")]
+
+
+def _weight(shape: str, age_days: float) -> float:
+    if shape == "rising":  # rare until a week ago, then climbing to the most used tag
+        return 0.2 if age_days > 7 else 0.2 + (7 - age_days) * 0.6
+    if shape == "fading":
+        return 2.5 if age_days > 10 else 0.3 + age_days * 0.2
+    return 1.0
+
+
+def pick_tag(seed: int, at: float, origin: float, salt: str) -> str:
+    age_days = max(0.0, (origin - at) / 86400)
+    weights = [(tag, _weight(shape, age_days)) for tag, shape in TAGS]
+    roll = activity.unit(seed, at, salt) * sum(w for _, w in weights)
+    for tag, weight in weights:
+        if roll < weight:
+            return tag
+        roll -= weight
+    return weights[-1][0]
+
+
+def catch_up(state: State) -> None:
+    """Write the public posts due up to the pretend now (callers hold `state.lock`)."""
+    from sandbox import world
+
+    knobs = state.knobs
+    now = state.now()
+    since = state.world.get("public_until")
+    if since is None:
+        since = now - knobs.public_backfill_days * 86400
+        state.world["public_origin"] = now
+    # Tag shapes are measured back from when the world first caught up (a fresh demo shows
+    # #coldbrew rising over its last week; afterwards it stays at its peak).
+    origin = state.world.get("public_origin") or now
+    # After a long pause (a saved state file), only the backfill window is made up.
+    since = max(since, now - knobs.public_backfill_days * 86400)
+    if now - since < 1:
+        return
+    events = activity.planned_events(knobs.seed, CHATTER_ACCOUNT, since, now,
+                                     knobs.public_per_hour)
+    for at, _roll in events:
+        username, domain, name = activity.PEOPLE[
+            activity.digest(knobs.seed, at, "chatter-who") % len(activity.PEOPLE)]
+        author = world.remote_account(state, username, domain, name)
+        tag = pick_tag(knobs.seed, at, origin, "tag")
+        tag2 = pick_tag(knobs.seed, at, origin, "tag2")
+        template = activity.sentence(TEMPLATES, knobs.seed, at, "chatter")
+        text = template.format(tag=tag, tag2=tag2 if tag2 != tag else "coffee")
+        world.create_status(state, account_id=author["id"], text=text, media_ids=[],
+                            in_reply_to_id=None, at=at)
+    state.world["public_until"] = now
+    state.touch()
+
+
+def public_statuses(state: State) -> list[dict]:
+    return [s for s in state.world["statuses"].values()
+            if not s["deleted_at"] and s.get("visibility", "public") == "public"]
+
+
+def with_tag(state: State, tag: str) -> list[dict]:
+    tag = tag.lower()
+    return [s for s in public_statuses(state) if tag in tags_in(s["text"])]
+
+
+def matching(state: State, query: str) -> list[dict]:
+    """Every word of the query (case-insensitive) appears in the text; "#tag" words as tags."""
+    words = [w.lower() for w in query.split() if w.strip()]
+    if not words:
+        return []
+    found = []
+    for status in public_statuses(state):
+        text = status["text"].lower()
+        tags = tags_in(text)
+        if all((w[1:] in tags) if w.startswith("#") else (w in text) for w in words):
+            found.append(status)
+    return found
