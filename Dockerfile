@@ -15,9 +15,8 @@ COPY pyproject.toml README.md ./
 RUN pip install --upgrade pip && pip install .
 COPY . .
 COPY --from=assets /src/node_modules ./node_modules
-RUN python scripts/vendor_assets.py && rm -rf node_modules \
-    && python scripts/compile_messages.py \
-    && SECRET_KEY=build-only DEBUG=false ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
+# The build steps live in a script so that tests/deploy/test_docker.py runs exactly them.
+RUN scripts/docker_build.sh && rm -rf node_modules \
     && mkdir -p /var/lib/socialmgr/media && chown -R socialmgr /var/lib/socialmgr
 USER socialmgr
 EXPOSE 8000

@@ -42,6 +42,7 @@ PERMISSIONS: dict[str, Role] = {
     "audit.view": Role.ADMIN,
     "ops.view": Role.ADMIN,
     "org.delete": Role.OWNER,
+    "org.export": Role.OWNER,  # everything the organisation holds, in one download
     "owners.manage": Role.OWNER,
 }
 

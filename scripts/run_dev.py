@@ -86,9 +86,8 @@ def main() -> int:
     }
     procs.update({name: subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)
                   for name, cmd in commands.items()})
-    print(f"\nsocialmgr runs on http://127.0.0.1:{env['PORT']}/  "
-          "(Ctrl-C stops web, worker, beat and "
-          f"the sandbox network at {env['SANDBOX_URL']})\n", flush=True)
+    print(f"\nsocialmgr runs on http://127.0.0.1:{env['PORT']}/  (Ctrl-C stops web, worker, "
+          f"beat and the sandbox network at {env['SANDBOX_URL']})\n", flush=True)
 
     def stop(*_):
         for proc in procs.values():

@@ -4,6 +4,7 @@ Run after `npm ci` (the Makefile's `install` does both). static/vendor/ is not
 committed: it is rebuilt from the locked packages on every install.
 """
 
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -21,8 +22,35 @@ FILES = {
     "chart.js/dist/chart.umd.min.js": "chartjs/chart.umd.min.js",
     "simple-icons/LICENSE.md": "simple-icons/LICENSE.md",
 }
+# `//# sourceMappingURL=x.map` (JS) or `/*# sourceMappingURL=x.map */` (CSS), last line.
+SOURCE_MAP = re.compile(
+    rb"^[ \t]*(?://|/\*)[#@] sourceMappingURL=([^\s*]+)[ \t]*(?:\*/)?[ \t]*$", re.M)
 # Platform logos we show next to accounts.
 SIMPLE_ICONS = ["mastodon", "bluesky", "x", "facebook", "instagram", "threads"]
+
+
+def copy_with_source_map(source: Path, target: Path) -> None:
+    """Copy a file and the source map it names, so nothing we serve points at a missing file.
+
+    The production storage (ManifestStaticFilesStorage) rewrites every sourceMappingURL to
+    the map's hashed name and refuses to build when the map is absent. A map that ships
+    with the package is copied next to the file (readable stack traces, and the source of
+    what we serve); a reference to a map the package lacks, or one that is not a sibling
+    file, is removed.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    data = source.read_bytes()
+    if source.suffix in (".js", ".css"):
+        def keep_or_drop(match: re.Match) -> bytes:
+            name = match.group(1).decode()
+            map_source = source.parent / name
+            if "/" in name or ":" in name or not map_source.is_file():
+                return b""
+            shutil.copyfile(map_source, target.parent / name)
+            return match.group(0)
+
+        data = SOURCE_MAP.sub(keep_or_drop, data)
+    target.write_bytes(data)
 
 
 def main() -> int:
@@ -35,9 +63,7 @@ def main() -> int:
         if not source.exists():
             missing.append(src)
             continue
-        target = VENDOR / dest
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        copy_with_source_map(source, VENDOR / dest)
     for name in SIMPLE_ICONS:
         source = NODE / "simple-icons" / "icons" / f"{name}.svg"
         if source.exists():

@@ -7,6 +7,7 @@ from accounts.views.connected import flow as connect_flow
 from content.ical import ical_feed
 from inbox.views import webhooks as webhook_views
 from socialmgr import status as ops_views
+from socialmgr.portability import views as portability_views
 
 # Everything under /o/<org_slug>/ is tenant data: each included view is wrapped by
 # accounts.tenancy.org_view (tests/test_tenancy_sweep.py checks that it is).
@@ -17,6 +18,7 @@ org_patterns = [
     path("inbox/", include("inbox.urls")),
     path("analytics/", include("analytics.urls")),
     path("settings/system/", include("socialmgr.status_urls")),
+    path("settings/export/", portability_views.organization_export, name="organization_export"),
     path("settings/", include("api.settings_urls")),  # API tokens, webhooks
     path("operations/", include("content.urls_pipeline")),
 ]
