@@ -9,4 +9,6 @@ class ApiConfig(AppConfig):
 
     def ready(self) -> None:
         # Schema extensions (the bearer-token scheme) register themselves on import.
-        from api import schema  # noqa: F401
+        from api import receivers, schema  # noqa: F401
+
+        receivers.connect()

@@ -35,6 +35,17 @@ def target_settled_event(target) -> None:
     })
 
 
+def target_deleted_event(target) -> None:
+    """post.deleted for one target (one account) whose post was deleted on the platform."""
+    post = target.post
+    emit(post.organization_id, "post.deleted", {
+        "post": _post(post),
+        "target": {"id": target.pk, "account": target.account_id, "status": target.status,
+                   "remote_id": target.remote_id, "remote_url": target.remote_url,
+                   "published_at": target.published_at},
+    })
+
+
 def has_subscribers(organization_id: int, event: str) -> bool:
     """Whether an active endpoint of the organisation wants `event` (one query)."""
     from api.models import WebhookEndpoint

@@ -58,6 +58,7 @@ class TargetState:
     PAUSED = "paused"
     UNCONFIRMED = "unconfirmed"
     CANCELLED = "cancelled"
+    DELETED = "deleted"  # was published, then deleted on the platform at a person's request
 
 
 P, T = PostState, TargetState
@@ -99,9 +100,10 @@ TARGET = Machine(
         (T.PAUSED, _("Paused")),
         (T.UNCONFIRMED, _("Unconfirmed")),
         (T.CANCELLED, _("Cancelled")),
+        (T.DELETED, _("Deleted from the platform")),
     ),
     initial=T.PENDING,
-    terminal=frozenset({T.PUBLISHED, T.CANCELLED}),
+    terminal=frozenset({T.DELETED, T.CANCELLED}),
     transitions={
         T.PENDING: frozenset({T.SCHEDULED, T.CANCELLED}),
         T.SCHEDULED: frozenset({T.PUBLISHING, T.PENDING, T.PAUSED, T.CANCELLED}),
@@ -113,8 +115,10 @@ TARGET = Machine(
         # a person decides: it went out (published), try again (scheduled), or give up
         T.UNCONFIRMED: frozenset({T.PUBLISHED, T.SCHEDULED, T.FAILED, T.CANCELLED}),
         T.FAILED: frozenset({T.SCHEDULED, T.PENDING, T.CANCELLED}),
-        T.PUBLISHED: frozenset(),
+        # deleted on the platform (content.services.deletion)
+        T.PUBLISHED: frozenset({T.DELETED}),
         T.CANCELLED: frozenset(),
+        T.DELETED: frozenset(),
     },
 )
 
@@ -129,7 +133,7 @@ DELIVERY_LABELS = {
 
 def delivery_status(target_states: list[str]) -> str:
     """'' while nothing has been attempted; else publishing/published/partially_failed/failed."""
-    live = [s for s in target_states if s != T.CANCELLED]
+    live = [s for s in target_states if s not in (T.CANCELLED, T.DELETED)]
     if not live:
         return ""
     if any(s in (T.PUBLISHING, T.UNCONFIRMED) for s in live):

@@ -209,6 +209,9 @@ class Provider(ABC):
     connect_kind: ClassVar[str] = "oauth"
     supports_idempotency_key: ClassVar[bool] = False
     supports_find_published: ClassVar[bool] = False
+    # False where the platform's API offers no way to delete a published post (Instagram):
+    # the UI says so before a person confirms a delete.
+    supports_delete: ClassVar[bool] = True
 
     # connecting
     @abstractmethod
@@ -277,7 +280,9 @@ class Provider(ABC):
 
     @abstractmethod
     def delete(self, account: ConnectedAccount, remote_id: str) -> None:
-        """Delete a published post."""
+        """Delete a published post. A post that is gone already counts as deleted (no error),
+        so a retry after a lost answer is harmless. NotSupported where `supports_delete` is
+        False."""
 
     # conversations
     def fetch_inbox(self, account: ConnectedAccount, cursor: str = "") -> InboxPage:

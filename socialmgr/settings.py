@@ -400,7 +400,7 @@ SPECTACULAR_SETTINGS = {
         "e.g. `targets.0.account`). "
         "Lists are cursor-paginated: follow `next`.\n\n"
         "Webhooks (Settings → Webhooks) POST `{\"id\", \"event\", \"created_at\", \"data\"}` "
-        "for post.published, post.failed (per account), inbox.item_received and "
+        "for post.published, post.failed, post.deleted (per account), inbox.item_received and "
         "approval.requested, signed in `X-Socialmgr-Signature: t=<unix>,v1=<hex>` = "
         "HMAC-SHA256(secret, \"<t>.<raw body>\"); non-2xx answers are retried with backoff."
     ),

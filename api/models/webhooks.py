@@ -15,6 +15,7 @@ from accounts.models.tenant import TenantQuerySet
 class WebhookEvent(models.TextChoices):
     POST_PUBLISHED = "post.published", _("Post published (per account)")
     POST_FAILED = "post.failed", _("Post failed (per account)")
+    POST_DELETED = "post.deleted", _("Post deleted on the platform (per account)")
     INBOX_ITEM_RECEIVED = "inbox.item_received", _("Inbox item received")
     APPROVAL_REQUESTED = "approval.requested", _("Approval requested")
 

@@ -124,7 +124,11 @@ class PostViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet):
         return self._fresh(post)
 
     def destroy(self, request, pk=None):
-        post_delete(post=self.get_object(), actor=self.actor)
+        """A draft is deleted (204). A published post is deleted on every network it went
+        to: 202 with the post while the platforms are asked, 204 once archived."""
+        post = self.get_object()
+        if post_delete(post=post, actor=self.actor) == "deleting":
+            return self._fresh(post, status.HTTP_202_ACCEPTED)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @_action_doc("Submit for approval", "Opens a new approval round and notifies approvers.",

@@ -13,6 +13,7 @@ from content.models.calendar import (
     RecurrenceOccurrence,
     RecurrenceRule,
 )
+from content.models.deletions import DeletionStatus, TargetDeletion
 from content.models.media import LinkPreview, MediaAsset, MediaKind, MediaRendition
 from content.models.notifications import Notification
 from content.models.posts import Label, Post, PostTarget, PostTargetMedia, Snippet
@@ -23,6 +24,7 @@ __all__ = [
     "ClientReviewLink",
     "CommentKind",
     "Decision",
+    "DeletionStatus",
     "Frequency",
     "Label",
     "LinkPreview",
@@ -39,4 +41,5 @@ __all__ = [
     "RecurrenceOccurrence",
     "RecurrenceRule",
     "Snippet",
+    "TargetDeletion",
 ]

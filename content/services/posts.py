@@ -201,17 +201,28 @@ def post_duplicate(*, post: Post, actor) -> Post:
     return copy
 
 
-def post_delete(*, post: Post, actor) -> str:
-    """Delete a draft; a post that (partly) went out is archived instead. Returns what happened."""
+def post_delete(*, post: Post, actor, target_ids: list[int] | None = None) -> str:
+    """Delete a draft, or delete a published post on the chosen networks (`target_ids`, all
+    published ones when None). Returns "deleted" (a draft, gone), "deleting" (the platforms
+    are being asked) or "archived" (nothing was left to delete on a platform)."""
+    from content.services.deletion import request_deletion
+
     require(actor, post.organization, "post.edit")
     with transaction.atomic():
         locked = Post.objects.select_for_update().get(pk=post.pk)
+        if locked.status == PostState.ARCHIVED:
+            raise ServiceError(_("This post was deleted already."), code="archived")
         statuses = set(locked.targets.values_list("status", flat=True))
         if TargetState.PUBLISHING in statuses:
             raise ServiceError(_("This post is being published right now."), code="busy")
         if TargetState.PUBLISHED in statuses:
+            request_deletion(post=locked, actor=actor, target_ids=target_ids)
+            # What has not gone out yet never will: the post is being deleted.
             for target in locked.targets.filter(status__in=CHANGEABLE_TARGETS):
                 target_transition(target, TargetState.CANCELLED, actor=actor, audit=False)
+            locked.refresh_from_db()
+            return "archived" if locked.status == PostState.ARCHIVED else "deleting"
+        if TargetState.DELETED in statuses:  # deleted everywhere, only the archiving is left
             post_transition(locked, PostState.ARCHIVED, actor=actor, reason="deleted")
             return "archived"
         if locked.status not in (PostState.DRAFT, PostState.CHANGES, PostState.CANCELLED):

@@ -16,9 +16,10 @@ from content.selectors import post_comments, post_history
 from content.services import posts as post_services
 from content.services import workflow
 from content.services.access import can_approve_now
+from content.services.deletion import deletable_targets
 from content.services.review_links import review_link_create, review_link_revoke
 from content.views.common import get_post
-from content.workflows import PostState
+from content.workflows import PostState, TargetState
 
 
 @org_view("post.view")
@@ -41,6 +42,9 @@ def post_detail(request, pk: int):
         "review_link_form": ReviewLinkForm(),
         "new_review_url": request.session.pop(f"review_link_{post.pk}", ""),
         "editable": post.status not in (PostState.CANCELLED, PostState.ARCHIVED),
+        "deletable": deletable_targets(post),
+        "has_published": any(t.status in (TargetState.PUBLISHED, TargetState.DELETED)
+                             for t in post.targets.all()),
     }
     return render(request, "content/post_detail.html", context)
 
@@ -152,11 +156,19 @@ def post_duplicate_view(request, pk: int):
 @require_POST
 def post_delete_view(request, pk: int):
     post = get_post(request, pk)
+    # The dialog lists the published networks as checkboxes (none ticked: a clear error).
+    chosen = None
+    if request.POST.get("choose_networks"):
+        chosen = [int(v) for v in request.POST.getlist("targets") if v.isdigit()]
     try:
-        outcome = post_services.post_delete(post=post, actor=request.user)
+        outcome = post_services.post_delete(post=post, actor=request.user, target_ids=chosen)
     except ServiceError as exc:
         messages.error(request, exc.message)
         return _back(request, post)
+    if outcome == "deleting":
+        messages.success(request, _("Deleting the post on the chosen networks. The result "
+                                    "for each network is shown below."))
+        return redirect("post_detail", org_slug=request.organization.slug, pk=post.pk)
     if outcome == "archived":
         messages.success(request, _("Archived: the published post stays in the history."))
         return redirect("post_detail", org_slug=request.organization.slug, pk=post.pk)

@@ -182,7 +182,12 @@ class LinkedInProvider(Provider):
                 if isinstance(r, dict)]
 
     def delete(self, account: ConnectedAccount, remote_id: str) -> None:
-        self._rest(account, "DELETE", f"posts/{urn_path(remote_id)}")
+        """`DELETE /rest/posts/{urn}` answers 204 and is idempotent; 404 means gone already."""
+        try:
+            self._rest(account, "DELETE", f"posts/{urn_path(remote_id)}")
+        except Rejected as exc:
+            if exc.status != 404:
+                raise
 
     # --- conversations ------------------------------------------------------------------
     def fetch_inbox(self, account: ConnectedAccount, cursor: str = "") -> InboxPage:

@@ -84,7 +84,18 @@ class MetaProvider(Provider):
         return self.client.json(method, url, token=token, params=params, data=data, **kwargs)
 
     def delete(self, account: ConnectedAccount, remote_id: str) -> None:
-        self.call(account, "DELETE", remote_id)
+        """`DELETE /{post-id}` answers `{"success": true}`. A post that is gone already answers
+        400 with code 100, subcode 33 ("Object with ID … does not exist"): deleted is deleted."""
+        try:
+            answer = self.call(account, "DELETE", remote_id)
+        except Rejected as exc:
+            if (getattr(exc, "graph_code", None), getattr(exc, "graph_subcode", None)) \
+                    == (100, 33):
+                return
+            raise
+        if isinstance(answer, dict) and answer.get("success") is False:
+            raise Rejected(_("%(platform)s did not delete the post.")
+                           % {"platform": self.platform})
 
 
 def parse_time(value: Any) -> dt.datetime | None:

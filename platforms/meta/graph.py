@@ -120,4 +120,7 @@ class GraphClient(HttpClient):
                                retry_after=usage_retry_after(headers), status=status)
         if code in TRANSIENT_CODES or status >= 500 or error.get("is_transient") is True:
             return Transient(label, status=status)
-        return Rejected(label, status=status)
+        rejected = Rejected(label, status=status)
+        # Callers tell "does not exist" (code 100, subcode 33) from other refusals.
+        rejected.graph_code, rejected.graph_subcode = code, subcode
+        return rejected

@@ -35,7 +35,7 @@ from platforms.base import (
     RemotePost,
     Tokens,
 )
-from platforms.errors import ProviderError, RateLimited, Rejected, Transient
+from platforms.errors import NotSupported, ProviderError, RateLimited, Rejected, Transient
 from platforms.http import pick
 from platforms.meta.base import MetaProvider, cursor_time, parse_time
 from platforms.validation import validate_against_limits
@@ -55,6 +55,8 @@ class InstagramProvider(MetaProvider):
     key = "instagram"
     name = "Instagram"
     platform = "Instagram"
+    # The Instagram Graph API deletes comments, never published media.
+    supports_delete = False
 
     # --- connecting ---------------------------------------------------------------------
     def _choices(self, pages: list[Page], *, user_expires_at) -> list[ConnectResult]:
@@ -113,6 +115,10 @@ class InstagramProvider(MetaProvider):
                            data={"creation_id": container})
         media_id = pick(answer, "id", str, what="Instagram publish answer")
         return self._remote_post(account, media_id)
+
+    def delete(self, account: ConnectedAccount, remote_id: str) -> None:
+        raise NotSupported(_("Instagram's API cannot delete posts: remove it in the Instagram "
+                             "app."))
 
     def _check_quota(self, account: ConnectedAccount) -> None:
         data = self.call(account, "GET", f"{account.external_id}/content_publishing_limit",

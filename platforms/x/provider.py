@@ -182,12 +182,16 @@ class XProvider(Provider):
         return None
 
     def delete(self, account, remote_id: str) -> None:
+        """`DELETE /2/tweets/:id` answers `{"data": {"deleted": true}}`; 404: gone already."""
         try:
-            self.client.json("DELETE", f"{API}/2/tweets/{remote_id}",
-                             token=account.get_access_token())
+            answer = self.client.json("DELETE", f"{API}/2/tweets/{remote_id}",
+                                      token=account.get_access_token())
         except Rejected as exc:
             if exc.status != 404:
                 raise
+            return
+        if pick(answer, "data.deleted", bool, what="X delete answer", default=True) is False:
+            raise Rejected(_("X did not delete the post."))
 
     # --- conversations --------------------------------------------------------------------
     def fetch_inbox(self, account, cursor: str = "") -> InboxPage:

@@ -222,6 +222,17 @@ def test_delete_removes_the_post(pds, account):
         provider.delete(account, "at://did:plc:someoneelse/app.bsky.feed.post/3kabc")
 
 
+def test_deleting_an_already_deleted_post_counts_as_deleted(pds, account):
+    """A retry after a lost answer: the reference PDS answers deleteRecord for a record that
+    is gone with success, so the second delete is harmless."""
+    provider = BlueskyProvider()
+    post = provider.publish(account, PublishRequest(text="Zweimal weg", idempotency_key="twice"))
+    provider.delete(account, post.id)
+    provider.delete(account, post.id)
+    assert provider.find_published(account, PublishRequest(
+        text="Zweimal weg", idempotency_key="twice")) is None
+
+
 def test_an_expired_session_is_refreshed_once_and_the_call_retried(pds, account, calls):
     old_refresh = account.get_refresh_token()
     account.set_tokens(Tokens(access_token=expired_copy(account.get_access_token()),
