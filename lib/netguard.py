@@ -132,13 +132,16 @@ def guarded_session() -> requests.Session:
     return session
 
 
+def user_agent() -> str:
+    """How socialmgr introduces itself to every server it calls."""
+    return f"socialmgr/0.1 (+{settings.SITE_URL})"
+
+
 def guarded_get(url: str, *, headers: dict | None = None, timeout: tuple[float, float] = (5, 10),
                 max_bytes: int = DEFAULT_MAX_BYTES, max_redirects: int = MAX_REDIRECTS,
                 session: requests.Session | None = None) -> GuardedResponse:
     """GET a public URL safely. Raises UnsafeURL for a refused address, too many redirects
     or a body over `max_bytes`, and requests.RequestException for network failures."""
-    from platforms.http import user_agent
-
     session = session or guarded_session()
     all_headers = {"User-Agent": user_agent(), **(headers or {})}
     current = url

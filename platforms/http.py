@@ -24,9 +24,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from django.conf import settings
 
-from lib.netguard import UnsafeURL, guarded_get, safe_public_url
+from lib.netguard import UnsafeURL, guarded_get, safe_public_url, user_agent
 from lib.redaction import redact
 from platforms.errors import AuthExpired, RateLimited, Rejected, Transient
 
@@ -52,10 +51,6 @@ __all__ = [
     "safe_public_url",
     "user_agent",
 ]
-
-
-def user_agent() -> str:
-    return f"socialmgr/0.1 (+{settings.SITE_URL})"
 
 
 def parse_retry_after(headers, *, now: float | None = None) -> float | None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lib.counting import count_bytes, count_graphemes, find_urls, text_length
-from platforms.base import Limits, MediaFile, Problem
+from platforms.limits import Limits, MediaFile, Problem
 
 
 def validate_against_limits(limits: Limits, text: str, media: list[MediaFile]) -> list[Problem]:
