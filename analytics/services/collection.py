@@ -17,7 +17,6 @@ import logging
 import random
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -27,6 +26,7 @@ from analytics.models import MetricsSchedule, TargetMetrics
 from analytics.services.ingest import account_metrics_ingest, post_metrics_ingest
 from analytics.services.schedule import TRACK_DAYS, first_bucket
 from content.workflows import TargetState
+from lib.taskqueue import enqueue
 from platforms.errors import (
     AuthExpired,
     NotSupported,
@@ -93,13 +93,11 @@ def accounts_due(*, now: dt.datetime) -> list[int]:
 
 def metrics_enqueue_due(*, now: dt.datetime | None = None) -> list[int]:
     """Track new targets and queue a collection task per account with work due."""
-    from analytics import tasks
-
     now = now or timezone.now()
     metrics_track_published(now=now)
     ids = accounts_due(now=now)
     for account_id in ids:
-        transaction.on_commit(lambda a=account_id: tasks.collect_account.delay(a))
+        enqueue("analytics.collect_account", account_id)
     return ids
 
 

@@ -28,6 +28,7 @@ from api.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, Webhook
 from api.signing import SIGNATURE_HEADER, new_secret, sign
 from lib.crypto import encrypt
 from lib.netguard import UnsafeURL, guarded_session, safe_public_url
+from lib.taskqueue import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -129,9 +130,8 @@ def webhook_delivery_resend(*, delivery: WebhookDelivery, actor, request=None) -
     audit_record(organization=delivery.organization, actor=actor, verb="api.webhook.resent",
                  target=delivery.endpoint, request=request,
                  details={"delivery": str(delivery.uid), "event": delivery.event})
-    from api.tasks import deliver_webhook
 
-    transaction.on_commit(lambda: deliver_webhook.delay(copy.pk))
+    enqueue("api.deliver_webhook", copy.pk)
     return copy
 
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from content.models import PostTarget
 from content.workflows import TARGET, TargetState
+from lib.taskqueue import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -148,12 +149,10 @@ def _claim_due(now: dt.datetime, until: dt.datetime, lease: dt.datetime,
 def _enqueue(claims: list[Claim]) -> None:
     """Batches per message (PUBLISH_TASK_BATCH): a worker publishes a batch concurrently,
     and a thousand due posts cost twenty messages instead of a thousand."""
-    from content.tasks.pipeline import publish_targets
-
     size = max(1, settings.PUBLISH_TASK_BATCH)
     for start in range(0, len(claims), size):
-        publish_targets.apply_async(
-            args=([[c.target_id, c.lease] for c in claims[start:start + size]],))
+        enqueue("pipeline.publish_targets",
+                [[c.target_id, c.lease] for c in claims[start:start + size]], on_commit=False)
 
 
 def next_due_within(now: dt.datetime, seconds: float) -> dt.datetime | None:

@@ -11,8 +11,8 @@ from inbox.services.items import (
     inbox_items_set_status,
     inbox_note_add,
 )
-from inbox.services.listening import inbox_enqueue_due_searches
-from inbox.services.polling import inbox_enqueue_due_polls, inbox_poll_cursor
+from inbox.services.listening import inbox_enqueue_due_searches, inbox_poll_cursor
+from inbox.services.polling import inbox_enqueue_due_polls
 from inbox.services.privacy import inbox_author_erase, inbox_author_export, inbox_purge_expired
 from inbox.services.replies import (
     inbox_reply_approve,

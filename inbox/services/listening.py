@@ -8,8 +8,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
-from inbox.models import InboxCursor, ItemKind, SavedSearch, search_source
+from inbox.models import SOURCE_INBOX, InboxCursor, ItemKind, SavedSearch, search_source
 from inbox.services.polling import PollResult, cursor_claim_due, poll, pollable_accounts
+from lib.taskqueue import enqueue
 
 
 def listening_interval() -> dt.timedelta:
@@ -18,8 +19,6 @@ def listening_interval() -> dt.timedelta:
 
 def inbox_enqueue_due_searches() -> list[int]:
     """Beat: one cursor per (active saved search, usable account); queue the due ones."""
-    from inbox.tasks import poll_cursor
-
     pairs = SavedSearch.objects.filter(enabled=True, accounts__in=pollable_accounts()).values_list(
         "pk", "accounts")
     InboxCursor.objects.bulk_create(
@@ -28,7 +27,7 @@ def inbox_enqueue_due_searches() -> list[int]:
     with transaction.atomic():
         claimed = cursor_claim_due(source_filter=Q(source__startswith="search:"))
         for pk in claimed:
-            transaction.on_commit(lambda pk=pk: poll_cursor.delay(pk))
+            enqueue("inbox.poll_cursor", pk)
     return claimed
 
 
@@ -51,3 +50,11 @@ def saved_search_changed(search: SavedSearch) -> None:
     """After an edit: start over (the query changed) and re-enable the search's cursors."""
     InboxCursor.objects.filter(source=search_source(search.pk)).update(
         cursor="", disabled=False, next_poll_at=None, backoff=0)
+
+
+def inbox_poll_cursor(*, cursor_id: int) -> PollResult:
+    """Poll one cursor now: the inbox of its account, or a saved search."""
+    cursor = InboxCursor.objects.select_related("account").get(pk=cursor_id)
+    if cursor.source == SOURCE_INBOX:
+        return poll(cursor, lambda provider, acc, c: provider.fetch_inbox(acc, c), kind=None)
+    return poll_search_cursor(cursor)

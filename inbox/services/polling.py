@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts.models import AccountStatus, ConnectedAccount
 from inbox.models import SOURCE_INBOX, InboxCursor
 from inbox.services.ingest import IngestRun, inbox_ingest_entries
+from lib.taskqueue import enqueue
 from platforms.base import InboxPage
 from platforms.errors import AuthExpired, NotSupported, ProviderError, RateLimited
 from platforms.registry import UnknownProvider, enabled_keys, get_provider
@@ -81,8 +82,6 @@ def cursor_claim_due(*, source_filter: Q, now: dt.datetime | None = None,
 
 def inbox_enqueue_due_polls(*, now: dt.datetime | None = None) -> list[int]:
     """Beat, every minute: make sure every pollable account has a cursor, queue the due ones."""
-    from inbox.tasks import poll_cursor
-
     missing = pollable_accounts().exclude(inbox_cursors__source=SOURCE_INBOX)
     InboxCursor.objects.bulk_create(
         [InboxCursor(account_id=pk, source=SOURCE_INBOX) for pk in
@@ -90,18 +89,8 @@ def inbox_enqueue_due_polls(*, now: dt.datetime | None = None) -> list[int]:
     with transaction.atomic():
         claimed = cursor_claim_due(source_filter=Q(source=SOURCE_INBOX), now=now)
         for pk in claimed:
-            transaction.on_commit(lambda pk=pk: poll_cursor.delay(pk))
+            enqueue("inbox.poll_cursor", pk)
     return claimed
-
-
-def inbox_poll_cursor(*, cursor_id: int) -> PollResult:
-    """Poll one cursor now: the inbox of its account, or a saved search (see listening)."""
-    cursor = InboxCursor.objects.select_related("account").get(pk=cursor_id)
-    if cursor.source == SOURCE_INBOX:
-        return poll(cursor, lambda provider, acc, c: provider.fetch_inbox(acc, c), kind=None)
-    from inbox.services.listening import poll_search_cursor
-
-    return poll_search_cursor(cursor)
 
 
 def poll(cursor: InboxCursor, fetch: Callable[..., InboxPage], *, kind: str | None,

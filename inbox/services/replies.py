@@ -16,6 +16,7 @@ from accounts.audit import audit_record
 from accounts.models import AccountStatus
 from accounts.services.errors import Conflict, ServiceError
 from inbox.models import REPLY_TRANSITIONS, InboxItem, InboxReply, InboxSettings, ReplyStatus
+from lib.taskqueue import enqueue
 from platforms.errors import AuthExpired, ProviderError, Rejected, Transient
 from platforms.registry import UnknownProvider, get_provider
 
@@ -101,9 +102,8 @@ def inbox_reply_create(*, item: InboxItem, membership, text: str) -> InboxReply:
 
 
 def _enqueue(reply: InboxReply, countdown: int = 0) -> None:
-    from inbox.tasks import send_reply
 
-    transaction.on_commit(lambda: send_reply.apply_async((reply.pk,), countdown=countdown))
+    enqueue("inbox.send_reply", reply.pk, countdown=countdown)
 
 
 def inbox_reply_approve(*, reply: InboxReply, membership) -> InboxReply:
