@@ -12,6 +12,12 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from django.core.cache import cache
+
+from analytics.models.settings import UTM_ENABLED_CACHE
+from analytics.services.settings import analytics_settings_for
+from content.models import Label
+
 # http(s) URLs in running text; trailing punctuation belongs to the sentence, not the link.
 URL_RE = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 TRAILING = ".,;:!?)]}»”’"
@@ -29,15 +35,9 @@ def add_utm(url: str, *, source: str, medium: str = "social", campaign: str = ""
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-UTM_ENABLED_CACHE = "analytics:utm_enabled:{}"
-
 
 def utm_enabled(organization) -> bool:
     """Whether the organisation tracks links; cached (AnalyticsSettings.save clears it)."""
-    from django.core.cache import cache
-
-    from analytics.services.settings import analytics_settings_for
-
     return cache.get_or_set(UTM_ENABLED_CACHE.format(organization.pk),
                             lambda: analytics_settings_for(organization).utm_enabled, 300)
 
@@ -63,7 +63,5 @@ def campaign_name(label_names) -> str:
 
 def campaign_for_labels(organization, label_ids: list[int]) -> str:
     """`campaign_name` of the organisation's labels with these ids (the composer preview)."""
-    from content.models import Label
-
     return campaign_name(Label.objects.for_org(organization).filter(pk__in=label_ids)
                          .values_list("name", flat=True))

@@ -1,7 +1,11 @@
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+
+# analytics.utm.utm_enabled() caches the switch per organisation under this key.
+UTM_ENABLED_CACHE = "analytics:utm_enabled:{}"
 
 
 class AnalyticsSettings(models.Model):
@@ -32,11 +36,6 @@ class AnalyticsSettings(models.Model):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         # The publishing worker reads utm_enabled through a cache (analytics.utm).
-        from django.core.cache import cache
-        from django.db import transaction
-
-        from analytics.utm import UTM_ENABLED_CACHE
-
         key = UTM_ENABLED_CACHE.format(self.organization_id)
         cache.delete(key)
         transaction.on_commit(lambda: cache.delete(key))
