@@ -5,7 +5,6 @@ from django.urls import path
 from accounts.views import audit, members, org
 
 urlpatterns = [
-    path("", org.dashboard, name="dashboard"),
     path("settings/", org.organization_settings, name="organization_settings"),
     path("settings/leave/", org.organization_leave, name="organization_leave"),
     path("settings/members/", members.members, name="members"),

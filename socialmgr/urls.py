@@ -7,11 +7,13 @@ from accounts.views.connected import flow as connect_flow
 from content.ical import ical_feed
 from inbox.views import webhooks as webhook_views
 from socialmgr import status as ops_views
+from socialmgr.overview import views as overview_views
 from socialmgr.portability import views as portability_views
 
 # Everything under /o/<org_slug>/ is tenant data: each included view is wrapped by
 # accounts.tenancy.org_view (tests/test_tenancy_sweep.py checks that it is).
 org_patterns = [
+    path("", overview_views.dashboard, name="dashboard"),
     path("", include("accounts.urls")),
     path("", include("accounts.connect_urls")),
     path("", include("content.urls")),

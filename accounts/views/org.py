@@ -1,4 +1,4 @@
-"""The organisation dashboard and settings."""
+"""The organisation's settings and leaving it."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -7,19 +7,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import OrganizationForm
 from accounts.models import Membership
-from accounts.selectors import dashboard_summary
 from accounts.services import ServiceError, member_leave, organization_update
 from accounts.tenancy import org_view
-from accounts.views.public import LAST_ORG_SESSION_KEY
-
-
-@org_view("org.view")
-def dashboard(request):
-    if request.session.get(LAST_ORG_SESSION_KEY) != request.organization.slug:
-        request.session[LAST_ORG_SESSION_KEY] = request.organization.slug
-    return render(request, "accounts/dashboard.html",
-                  {"summary": dashboard_summary(request.organization, request.user,
-                                                 membership=request.membership)})
 
 
 @org_view("org.settings")
