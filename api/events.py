@@ -1,11 +1,12 @@
 """Payloads of the webhook events, built from the objects the services just changed.
 
-The call sites (content.services.transitions, inbox.services.ingest) call these
-`*_event` helpers, which build the payload and `emit()` it on commit.
+`api.receivers` calls these `*_event` helpers when the domain announces a change
+(content.signals, inbox.signals); each builds the payload and `emit()`s it on commit.
 """
 
 from __future__ import annotations
 
+from api.models import WebhookEndpoint
 from api.webhooks import emit
 
 
@@ -46,12 +47,18 @@ def target_deleted_event(target) -> None:
     })
 
 
+def organizations_listening(organization_ids: set[int], event: str) -> set[int]:
+    """Those of the organisations with an active endpoint that wants `event` (one query)."""
+    if not organization_ids:
+        return set()
+    return {org for org, events in WebhookEndpoint.objects.filter(
+        organization_id__in=organization_ids, is_active=True).values_list(
+            "organization_id", "events") if event in (events or [])}
+
+
 def has_subscribers(organization_id: int, event: str) -> bool:
     """Whether an active endpoint of the organisation wants `event` (one query)."""
-    from api.models import WebhookEndpoint
-
-    return any(event in (events or []) for events in WebhookEndpoint.objects.filter(
-        organization_id=organization_id, is_active=True).values_list("events", flat=True))
+    return bool(organizations_listening({organization_id}, event))
 
 
 def inbox_items_received_event(items) -> None:

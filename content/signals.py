@@ -6,5 +6,12 @@ commit (`api.webhooks.emit` does).
 
 from django.dispatch import Signal
 
+# A post was submitted for approval. kwargs: post, actor (the submitting user or None)
+approval_requested = Signal()
+
+# Targets reached "published" or "failed". kwargs: targets (list of PostTarget, all with the
+# same status — the publishing worker settles a batch at once)
+targets_settled = Signal()
+
 # A published target was deleted on its platform. kwargs: target (PostTarget, status deleted)
 target_deleted = Signal()

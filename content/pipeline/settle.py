@@ -21,6 +21,7 @@ from content.pipeline.backoff import next_attempt
 from content.pipeline.dispatcher import parse_lease
 from content.pipeline.notify import notify_target_problem
 from content.services.transitions import target_transition
+from content.signals import targets_settled
 from content.workflows import TARGET, TargetState
 from platforms.base import RemotePost
 
@@ -83,7 +84,7 @@ def published_many(items: list[tuple[PostTarget, str, RemotePost]]) -> list[Post
                        details={"from": TargetState.PUBLISHING, "to": TargetState.PUBLISHED,
                                 "reason": "published", "post": t.post_id})
             for t in done)
-        _settled_events(done, "post.published")
+        targets_settled.send(sender=PostTarget, targets=done)
     return done
 
 
@@ -114,22 +115,6 @@ def _cas_published_postgres(rows, now: dt.datetime) -> set[int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [TargetState.PUBLISHED, now, *params, TargetState.PUBLISHING])
         return {row[0] for row in cursor.fetchall()}
-
-
-def _settled_events(targets: list[PostTarget], event: str) -> None:
-    """Outgoing webhooks (sent on commit), looked up once per batch instead of per target."""
-    from api.events import target_settled_event
-    from api.models import WebhookEndpoint
-
-    orgs = {t.post.organization_id for t in targets}
-    if not orgs:
-        return
-    listening = {org for org, events in WebhookEndpoint.objects.filter(
-        organization_id__in=orgs, is_active=True).values_list("organization_id", "events")
-        if event in (events or [])}
-    for target in targets:
-        if target.post.organization_id in listening:
-            target_settled_event(target)
 
 
 def retry_later(target: PostTarget, lease: str, *, code: str, message: str,

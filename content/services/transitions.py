@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_record
 from accounts.services.errors import Conflict, ServiceError
 from content.models import Post, PostTarget
+from content.signals import approval_requested, targets_settled
 from content.workflows import POST, TARGET
 
 # Audit verbs: content.post.<to> / content.target.<to>
@@ -58,10 +59,8 @@ def post_transition(post: Post, to: str, *, actor, reason: str = "",
     post.status = to
     for name, value in fields.items():
         setattr(post, name, value)
-    if to == "pending_approval":  # outgoing webhook (api), sent after commit
-        from api.events import approval_requested_event
-
-        approval_requested_event(post, actor=actor)
+    if to == "pending_approval":
+        approval_requested.send(sender=Post, post=post, actor=actor)
     return post
 
 
@@ -97,8 +96,6 @@ def target_transition(target: PostTarget, to: str, *, actor=None, reason: str = 
     target.status = to
     for name, value in fields.items():
         setattr(target, name, value)
-    if to in ("published", "failed"):  # outgoing webhook (api), sent after commit
-        from api.events import target_settled_event
-
-        target_settled_event(target)
+    if to in ("published", "failed"):
+        targets_settled.send(sender=PostTarget, targets=[target])
     return target

@@ -17,6 +17,7 @@ from inbox.models import InboxItem, ItemKind
 from inbox.services.automation import active_rules, rules_evaluate
 from inbox.services.counts import open_count_invalidate
 from inbox.services.upsert import next_ids, stored_and_related, upsert_items
+from inbox.signals import items_received
 from platforms.base import InboxEntry
 
 log = logging.getLogger(__name__)
@@ -93,21 +94,17 @@ def _defaults() -> tuple[tuple[str, Callable[[], object]], ...]:
 
 class IngestRun:
     """What one poll reads once for all its pages, instead of once per page: the
-    organisation's automation rules and whether anybody subscribed to the item webhook.
-    A rule or endpoint added while a poll runs applies from its next run (a minute)."""
+    organisation's automation rules, and in `memo` what the listeners of `items_received`
+    look up once per run (the webhooks: whether anybody subscribed). A rule or endpoint
+    added while a poll runs applies from its next run (a minute)."""
 
     def __init__(self, organization_id: int):
         self.organization_id = organization_id
+        self.memo: dict = {}
 
     @cached_property
     def rules(self) -> list:
         return active_rules(self.organization_id)
-
-    @cached_property
-    def webhooks(self) -> bool:
-        from api.events import has_subscribers
-
-        return has_subscribers(self.organization_id, "inbox.item_received")
 
 
 def inbox_ingest_entries(account, entries: Iterable[InboxEntry], *,
@@ -216,10 +213,8 @@ def _upsert(account, rows: dict[str, InboxItem], result: IngestResult,
     _link_parents(rows, orphans, moved)
     if new:
         result.created = [i.pk for i in new]
-        if run.webhooks:  # outgoing webhooks (api), sent after commit
-            from api.events import inbox_items_received_event
-
-            inbox_items_received_event(new)
+        items_received.send(sender=InboxItem, organization_id=run.organization_id, items=new,
+                            memo=run.memo)
 
 
 def _plan_ids(rows: dict[str, InboxItem], new: list[InboxItem],

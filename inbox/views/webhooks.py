@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpR
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from inbox.services.meta_events import meta_events_ingest
 from platforms.meta import webhooks as meta
 from platforms.meta.login import app_credentials
 
@@ -32,7 +33,7 @@ def meta_webhook(request: HttpRequest) -> HttpResponse:
         events = meta.parse_events(body)
     except meta.BadPayload:
         return HttpResponseBadRequest("not a webhook payload")
-    meta.dispatch(events)
+    meta_events_ingest(events)
     return HttpResponse("ok")  # answer fast: Meta retries and eventually disables slow hooks
 
 

@@ -4,11 +4,10 @@ Meta signs each POST with `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the r
 body with the app secret>`; `verify_signature` checks it in constant time before
 anything is parsed. `parse_events` turns the payload into `(object, entry id,
 InboxEntry)` events (comments only: reactions, posts and edits by the page are
-ignored). `dispatch(events)` finds the organisations' connected accounts for each
-entry id (a Page id or an Instagram user id; several organisations may share one)
-and hands the entries to `inbox.services.inbox_ingest_entries(account, entries)`,
-the inbox's idempotent upsert. Meta does not redeliver missed events, so the
-inbox's polling stays the backfill.
+ignored). The inbox (`inbox.services.meta_events.meta_events_ingest`) finds the
+organisations' connected accounts for each entry id (a Page id or an Instagram user id;
+several organisations may share one) and hands the entries to its idempotent upsert.
+Meta does not redeliver missed events, so the inbox's polling stays the backfill.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ import hashlib
 import hmac
 import json
 import logging
-from collections import defaultdict
 from dataclasses import dataclass
 
 from platforms.base import InboxEntry
@@ -115,30 +113,3 @@ def _instagram_comment(value: dict, sent_at) -> InboxEntry | None:
         url="https://www.instagram.com/", created_at=created,
         parent_remote_id=parent or media_id, root_remote_id=media_id, raw=value,
     )
-
-
-def dispatch(events: list[WebhookEvent]) -> int:
-    """Hand events to the inbox, per connected account; returns how many entries went in.
-
-    Events for accounts no organisation has connected (or that are disabled) are dropped.
-    """
-    try:
-        from inbox.services import inbox_ingest_entries
-    except ImportError:  # the inbox app is not installed: nothing can store them
-        log.warning("meta webhook: inbox unavailable, %d events dropped", len(events))
-        return 0
-    from accounts.models import ConnectedAccount
-
-    grouped: dict[tuple[str, str], list[InboxEntry]] = defaultdict(list)
-    for event in events:
-        grouped[(event.provider, event.external_id)].append(event.entry)
-    delivered = 0
-    for (provider, external_id), entries in grouped.items():
-        # Cross-tenant on purpose: the platform tells us the account, not the organisation.
-        accounts = ConnectedAccount.objects.filter(
-            provider=provider, external_id=external_id, disconnected_at__isnull=True,
-        ).exclude(status="disabled")
-        for account in accounts:
-            inbox_ingest_entries(account, entries)
-            delivered += len(entries)
-    return delivered
