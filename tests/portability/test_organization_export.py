@@ -25,8 +25,9 @@ from content.models import (
     Snippet,
 )
 from inbox.models import InboxItem, InboxNote, InboxReply, InboxSettings, SavedReply
-from socialmgr.portability import ImportRefused, export_organization, import_organization
 from socialmgr.portability.entities import ENTITIES, FORMAT_VERSION
+from socialmgr.portability.exporter import export_organization
+from socialmgr.portability.importer import ImportRefused, import_organization
 from tests.factories import ConnectedAccountFactory, MembershipFactory, OrganizationFactory
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.audit import audit_record
 from accounts.models import Organization
-from socialmgr.portability import export_organization
+from socialmgr.portability.exporter import export_organization
 
 
 class Command(BaseCommand):

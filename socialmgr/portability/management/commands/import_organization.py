@@ -3,7 +3,7 @@ an archive written by export_organization (here or on another installation)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from socialmgr.portability import ImportRefused, import_organization
+from socialmgr.portability.importer import ImportRefused, import_organization
 
 
 class Command(BaseCommand):
