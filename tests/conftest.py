@@ -1,6 +1,6 @@
 """Shared fixtures: the three personas, logged-in clients, and the service markers.
 
-Personas (see ../shared/docs/style.md): `owner` of `org`, a `member_of(role)` factory
+Personas: `owner` of `org`, a `member_of(role)` factory
 for the other roles, and `outsider`, the owner of `other_org`.
 """
 
