@@ -1,7 +1,7 @@
 """Link previews: OpenGraph / Twitter-card data fetched server-side behind the SSRF guard.
 
-The page is parsed with the standard library's HTML parser (nothing is executed),
-results (and failures) are cached, and templates render them escaped.
+The page is parsed by `lib.pagemeta` (the standard library's HTML parser: nothing is
+executed), results (and failures) are cached, and templates render them escaped.
 """
 
 from __future__ import annotations
@@ -9,14 +9,13 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import asdict, dataclass
-from html.parser import HTMLParser
-from urllib.parse import urljoin
 
 import requests
 from django.core.cache import cache
 
 from content.models import LinkPreview
 from lib.netguard import UnsafeURL, guarded_get, safe_public_url
+from lib.pagemeta import parse_page_meta
 
 URL_RE = re.compile(r"https?://[^\s<>\"'()\[\]{}]+", re.IGNORECASE)
 MAX_BYTES = 512 * 1024
@@ -39,53 +38,10 @@ def first_url(text: str) -> str:
     return match.group(0).rstrip(".,;:!?") if match else ""
 
 
-class _MetaParser(HTMLParser):
-    """Collects <meta property/name=… content=…> and the <title> of the <head>."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.meta: dict[str, str] = {}
-        self.title = ""
-        self._in_title = False
-
-    def handle_starttag(self, tag, attrs):
-        a = {k.lower(): (v or "") for k, v in attrs}
-        if tag == "meta":
-            key = (a.get("property") or a.get("name") or "").lower()
-            if key and "content" in a and key not in self.meta:
-                self.meta[key] = a["content"].strip()
-        elif tag == "title":
-            self._in_title = True
-
-    def handle_endtag(self, tag):
-        if tag == "title":
-            self._in_title = False
-
-    def handle_data(self, data):
-        if self._in_title and len(self.title) < 300:
-            self.title += data
-
-
 def parse_preview(url: str, html: str) -> Preview:
-    parser = _MetaParser()
-    parser.feed(html[:MAX_BYTES])
-    m = parser.meta
-
-    def pick(*keys):
-        return next((m[k] for k in keys if m.get(k)), "")
-
-    image = pick("og:image", "og:image:url", "twitter:image", "twitter:image:src")
-    if image:
-        image = urljoin(url, image)
-        if not image.lower().startswith(("http://", "https://")):
-            image = ""
-    return Preview(
-        url=url,
-        title=(pick("og:title", "twitter:title") or parser.title).strip()[:300],
-        description=pick("og:description", "twitter:description", "description")[:1000],
-        image_url=image[:2000],
-        site_name=pick("og:site_name")[:200],
-    )
+    page = parse_page_meta(url, html[:MAX_BYTES])
+    return Preview(url=url, title=page.title, description=page.description,
+                   image_url=page.image_url, site_name=page.site_name)
 
 
 def _key(url: str) -> str:

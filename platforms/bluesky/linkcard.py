@@ -3,15 +3,13 @@ the page's OpenGraph tags ourselves and upload its image as the card's thumbnail
 
 from __future__ import annotations
 
-import contextlib
 import io
 from dataclasses import dataclass
-from html.parser import HTMLParser
-from urllib.parse import urljoin
 
 import requests
 
 from lib.netguard import UnsafeURL, guarded_get
+from lib.pagemeta import parse_page_meta
 
 PAGE_MAX_BYTES = 1024 * 1024
 IMAGE_FETCH_MAX_BYTES = 8 * 1024 * 1024
@@ -27,31 +25,6 @@ class CardData:
     image_url: str = ""
 
 
-class _MetaParser(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.meta: dict[str, str] = {}
-        self.title = ""
-        self._in_title = False
-
-    def handle_starttag(self, tag, attrs):
-        values = {k.lower(): (v or "") for k, v in attrs}
-        if tag == "meta":
-            key = (values.get("property") or values.get("name") or "").lower()
-            if key and key not in self.meta and values.get("content"):
-                self.meta[key] = values["content"].strip()
-        elif tag == "title":
-            self._in_title = True
-
-    def handle_endtag(self, tag):
-        if tag == "title":
-            self._in_title = False
-
-    def handle_data(self, data):
-        if self._in_title and len(self.title) < 300:
-            self.title += data
-
-
 def read_card(url: str) -> CardData:
     """The card for `url`; a page we may not or cannot read gives a card with the URL only."""
     try:
@@ -61,15 +34,9 @@ def read_card(url: str) -> CardData:
     if response.status_code != 200 or "html" not in response.headers.get(
             "Content-Type", "text/html").lower():
         return CardData(uri=url, title=url, description="")
-    parser = _MetaParser()
-    with contextlib.suppress(Exception):  # broken HTML must not stop the post
-        parser.feed(response.text)
-    meta = parser.meta
-    title = meta.get("og:title") or meta.get("twitter:title") or parser.title.strip() or url
-    description = meta.get("og:description") or meta.get("description") or ""
-    image = meta.get("og:image") or meta.get("twitter:image") or ""
-    return CardData(uri=url, title=title[:300], description=description[:1000],
-                    image_url=urljoin(response.url, image) if image else "")
+    page = parse_page_meta(response.url, response.text)
+    return CardData(uri=url, title=page.title or url, description=page.description,
+                    image_url=page.image_url)
 
 
 def thumbnail(image_url: str) -> tuple[bytes, str] | None:
