@@ -18,6 +18,24 @@ POST_METRIC_NAMES = ("impressions", "reach", "likes", "reposts", "replies", "cli
 ACCOUNT_METRIC_NAMES = ("followers", "following", "posts")
 
 
+class PostMetricColumns(models.Model):
+    """The post metrics as columns (POST_METRIC_NAMES), NULL when not reported: the
+    snapshots and the latest-values rollup share them."""
+
+    impressions = models.BigIntegerField(null=True, blank=True)
+    reach = models.BigIntegerField(null=True, blank=True)
+    likes = models.BigIntegerField(null=True, blank=True)
+    reposts = models.BigIntegerField(null=True, blank=True)
+    replies = models.BigIntegerField(null=True, blank=True)
+    clicks = models.BigIntegerField(null=True, blank=True)
+    saves = models.BigIntegerField(null=True, blank=True)
+    quotes = models.BigIntegerField(null=True, blank=True)
+    bookmarks = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class AccountMetricSnapshot(models.Model):
     """One account metric as one fetch returned it (long format: one row per metric)."""
 
@@ -45,7 +63,7 @@ class AccountMetricSnapshot(models.Model):
         return f"{self.account_id} {self.metric}={self.value} @ {self.fetched_at:%Y-%m-%d %H:%M}"
 
 
-class PostMetricSnapshot(models.Model):
+class PostMetricSnapshot(PostMetricColumns):
     """A post target's counts at one moment after publishing (wide: one column per metric)."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
@@ -56,15 +74,6 @@ class PostMetricSnapshot(models.Model):
     age_bucket = models.PositiveSmallIntegerField()
     fetched_at = models.DateTimeField()
     captured_at = models.DateTimeField(auto_now_add=True)
-    impressions = models.BigIntegerField(null=True, blank=True)
-    reach = models.BigIntegerField(null=True, blank=True)
-    likes = models.BigIntegerField(null=True, blank=True)
-    reposts = models.BigIntegerField(null=True, blank=True)
-    replies = models.BigIntegerField(null=True, blank=True)
-    clicks = models.BigIntegerField(null=True, blank=True)
-    saves = models.BigIntegerField(null=True, blank=True)
-    quotes = models.BigIntegerField(null=True, blank=True)
-    bookmarks = models.BigIntegerField(null=True, blank=True)
     # {"likes": "favourites_count", …}: the platform field of each measured value.
     sources = models.JSONField(default=dict, blank=True)
 

@@ -5,17 +5,18 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ConnectedAccount, Organization
 from accounts.models.tenant import TenantQuerySet
-from analytics.models.metrics import POST_METRIC_NAMES
+from analytics.models.metrics import POST_METRIC_NAMES, PostMetricColumns
 
 BUCKETS_HOURS = (1, 6, 24, 72, 168, 720)  # ≈1 h, 6 h, 24 h, 3 d, 7 d, 30 d after publishing
 
 
-class TargetMetrics(models.Model):
+class TargetMetrics(PostMetricColumns):
     """One row per published target: its latest measured values and when to measure next.
 
     The dashboard aggregates these rows (one per post and account) instead of scanning the
     snapshot table, so a 90-day view reads a few thousand rows however many snapshots exist.
-    Columns mirror PostMetricSnapshot; NULL still means "not reported by the platform".
+    The metric columns are PostMetricSnapshot's (PostMetricColumns); NULL still means
+    "not reported by the platform".
     """
 
     # Both indexed by target_metrics_org_acct_time (organization, then account): no separate
@@ -35,15 +36,6 @@ class TargetMetrics(models.Model):
     unsupported = models.BooleanField(default=False)  # the platform offers no post metrics
     fetched_at = models.DateTimeField(null=True, blank=True)  # of the latest values
     snapshots = models.PositiveIntegerField(default=0)
-    impressions = models.BigIntegerField(null=True, blank=True)
-    reach = models.BigIntegerField(null=True, blank=True)
-    likes = models.BigIntegerField(null=True, blank=True)
-    reposts = models.BigIntegerField(null=True, blank=True)
-    replies = models.BigIntegerField(null=True, blank=True)
-    clicks = models.BigIntegerField(null=True, blank=True)
-    saves = models.BigIntegerField(null=True, blank=True)
-    quotes = models.BigIntegerField(null=True, blank=True)
-    bookmarks = models.BigIntegerField(null=True, blank=True)
     # Sum of the measured engagement metrics (NULL when none was measured): sorts top posts.
     engagements = models.BigIntegerField(null=True, blank=True)
     sources = models.JSONField(default=dict, blank=True)
