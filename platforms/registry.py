@@ -38,6 +38,19 @@ def _provider_class(key: str):
     return import_string(PROVIDERS[key])
 
 
+def provider_class(key: str):
+    """The implementation of `key` (its declared capabilities), without instantiating it;
+    UnknownProvider when unknown or switched off."""
+    if not is_enabled(key):
+        raise UnknownProvider(key)
+    return _provider_class(key)
+
+
+def provider_name(key: str) -> str:
+    """The platform's name as people know it ("Mastodon"); the key for an unknown one."""
+    return _provider_class(key).name if key in PROVIDERS else key
+
+
 def get_provider(key: str):
     """The provider instance for `key`; UnknownProvider when unknown or switched off."""
     if not is_enabled(key):

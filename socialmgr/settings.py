@@ -189,6 +189,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "publish-watchdog": {"task": "pipeline.watchdog", "schedule": 30.0},
     # Recurring posts: plan every series 8 weeks ahead (idempotent, anchored to the rule).
     "calendar-recurrences": {"task": "calendar.materialise_recurrences", "schedule": 900.0},
+    # RSS/Atom feeds: queue a read of each feed that is due (each keeps its own interval).
+    "content-feeds": {"task": "content.read_due_feeds", "schedule": 300.0},
     # Outgoing webhooks: retries (with backoff) and deliveries whose first task was lost.
     "api-webhook-dispatch": {"task": "api.dispatch_webhooks", "schedule": 10.0},
     "api-webhook-purge": {"task": "api.purge_webhook_deliveries", "schedule": 3600.0},
@@ -330,6 +332,8 @@ LOGGING = {
 
 # --- socialmgr --------------------------------------------------------------------------
 INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7)
+# RSS/Atom feeds (content/services/feeds.py): minutes between two reads of one feed (≥ 5).
+FEED_POLL_MINUTES = env_int("FEED_POLL_MINUTES", 30)
 TOKEN_ENCRYPTION_KEYS = env_list("TOKEN_ENCRYPTION_KEYS", [])
 # Let the SSRF guard (lib.netguard) reach 127.0.0.1/::1: tests, local sandbox only.
 SSRF_ALLOW_LOOPBACK = env_bool("SSRF_ALLOW_LOOPBACK", False)

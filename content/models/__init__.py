@@ -14,6 +14,7 @@ from content.models.calendar import (
     RecurrenceRule,
 )
 from content.models.deletions import DeletionStatus, TargetDeletion
+from content.models.feeds import Feed, FeedEntry
 from content.models.media import LinkPreview, MediaAsset, MediaKind, MediaRendition
 from content.models.notifications import Notification
 from content.models.posts import Label, Post, PostTarget, PostTargetMedia, Snippet
@@ -25,6 +26,8 @@ __all__ = [
     "CommentKind",
     "Decision",
     "DeletionStatus",
+    "Feed",
+    "FeedEntry",
     "Frequency",
     "Label",
     "LinkPreview",

@@ -18,9 +18,7 @@ _lock = threading.Lock()
 
 def provider_for(key: str):
     """Like `registry.get_provider(key)` (UnknownProvider when unknown or switched off)."""
-    if not registry.is_enabled(key):
-        raise registry.UnknownProvider(key)
-    cls = registry._provider_class(key)
+    cls = registry.provider_class(key)
     instance = _instances.get(key)
     if type(instance) is not cls:  # first use, or the registry changed (tests swap classes)
         with _lock:

@@ -3,4 +3,4 @@
 Celery's autodiscovery imports `content.tasks`; importing the modules here registers
 their tasks (each has an explicit, stable name)."""
 
-from content.tasks import calendar, deletion, pipeline  # noqa: F401
+from content.tasks import calendar, deletion, feeds, pipeline  # noqa: F401
