@@ -102,9 +102,14 @@ class ComposeForm(forms.Form):
     def overrides(self) -> dict[int, str]:
         return {a.pk: (self.data.get(f"override_{a.pk}") or "") for a in self.account_list}
 
+    def first_comments(self) -> dict[int, str]:
+        return {a.pk: (self.data.get(f"first_comment_{a.pk}") or "").strip()
+                for a in self.account_list}
+
     def post_data(self) -> PostData:
         c = self.cleaned_data
         return PostData(text=c["text"], account_ids=c["accounts"], overrides=self.overrides(),
+                        first_comments=self.first_comments(),
                         media=c["media"], title=c["title"], notes=c["notes"],
                         label_ids=c.get("labels") or [], scheduled_at=c["scheduled_at"],
                         timezone=self.tz_name)

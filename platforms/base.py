@@ -172,6 +172,11 @@ class Provider(ABC):
     # False where the platform's API offers no way to delete a published post (Instagram):
     # the UI says so before a person confirms a delete.
     supports_delete: ClassVar[bool] = True
+    # True where a post can be a thread: each further part is published with `reply_to`
+    # set to the part before it (Bluesky reply refs, Mastodon in_reply_to_id, X reply).
+    supports_threads: ClassVar[bool] = False
+    # True where `comment()` can put a first comment under a published post.
+    supports_first_comment: ClassVar[bool] = False
 
     # connecting
     @abstractmethod
@@ -241,6 +246,22 @@ class Provider(ABC):
         """Delete a published post. A post that is gone already counts as deleted (no error),
         so a retry after a lost answer is harmless. NotSupported where `supports_delete` is
         False."""
+
+    def comment(self, account: ConnectedAccount, request: PublishRequest) -> RemotePost:
+        """Comment on one of the account's own published posts (`request.reply_to`): the
+        first comment. Must be safe to call again with the same idempotency key. The
+        default, for networks with threads, is a self-reply."""
+        from platforms.errors import NotSupported
+
+        if not self.supports_threads:
+            raise NotSupported("this platform takes no comments from us")
+        return self.publish(account, request)
+
+    def find_comment(self, account: ConnectedAccount,
+                     request: PublishRequest) -> RemotePost | None:
+        """After a lost response: the comment if it already went out, None if it surely did
+        not (NotSupported when the platform gives no way to tell)."""
+        return self.find_published(account, request)
 
     # conversations
     def fetch_inbox(self, account: ConnectedAccount, cursor: str = "") -> InboxPage:

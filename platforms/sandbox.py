@@ -74,6 +74,8 @@ class SandboxProvider(Provider):
     connect_kind = "oauth"
     supports_idempotency_key = True
     supports_find_published = True
+    supports_threads = True
+    supports_first_comment = True  # a self-reply
 
     def __init__(self) -> None:
         self.client = HttpClient("Sandbox", session=_session())

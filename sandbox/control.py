@@ -47,7 +47,8 @@ class SandboxControl:
         """Script exact faults: {"route": "POST /api/v1/statuses", "fault": "lost", "times": 1}.
 
         Kinds: error (status), rate_limited (retry_after), timeout, lost, drop, reject
-        (status, message), malformed. Optional "account" (sandbox account id) narrows it.
+        (status, message), malformed. Optional "account" (sandbox account id) narrows it;
+        "skip" lets that many matching calls through first.
         """
         return self._admin("POST", "faults", {"faults": list(entries)})["scripted"]
 

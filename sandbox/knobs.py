@@ -127,6 +127,7 @@ class ScriptedFault:
     fault: Fault
     remaining: int
     account: str = ""  # only calls by this account id (empty: any)
+    skip: int = 0  # let this many matching calls through first ("part 3 of 5 fails")
 
 
 class FaultPlan:
@@ -143,7 +144,7 @@ class FaultPlan:
             self._rng = random.Random(self._knobs.seed)
 
     def script(self, entries: list[dict]) -> None:
-        """Append scripted faults: [{route, fault, times, status, retry_after, account}]."""
+        """Append scripted faults: [{route, fault, times, status, retry_after, account, skip}]."""
         parsed = [_parse_scripted(entry) for entry in entries]
         with self._lock:
             self._script.extend(parsed)
@@ -155,6 +156,7 @@ class FaultPlan:
     def pending(self) -> list[dict]:
         with self._lock:
             return [{"route": s.route, "fault": s.fault.kind, "remaining": s.remaining,
+                     "skip": s.skip,
                      "account": s.account} for s in self._script]
 
     def decide(self, route: str, account_id: str) -> Fault | None:
@@ -164,6 +166,9 @@ class FaultPlan:
                     continue
                 if scripted.account and scripted.account != account_id:
                     continue
+                if scripted.skip > 0:
+                    scripted.skip -= 1
+                    return None
                 scripted.remaining -= 1
                 if scripted.remaining <= 0:
                     self._script.remove(scripted)
@@ -189,14 +194,17 @@ def _parse_scripted(entry: dict) -> ScriptedFault:
         raise ValueError(f"fault must be one of {', '.join(FAULT_KINDS)}")
     try:
         times = int(entry.get("times", 1))
+        skip = int(entry.get("skip", 0))
         status = int(entry["status"]) if entry.get("status") is not None else None
         retry_after = (float(entry["retry_after"]) if entry.get("retry_after") is not None
                        else None)
     except (TypeError, ValueError):
-        raise ValueError("times, status and retry_after must be numbers") from None
+        raise ValueError("times, skip, status and retry_after must be numbers") from None
+    if skip < 0:
+        raise ValueError("skip cannot be negative")
     if times < 1:
         raise ValueError("times must be at least 1")
     return ScriptedFault(route=str(entry.get("route") or "*"),
                          fault=Fault(kind, status=status, retry_after=retry_after,
                                      message=str(entry.get("message") or "")),
-                         remaining=times, account=str(entry.get("account") or ""))
+                         remaining=times, account=str(entry.get("account") or ""), skip=skip)

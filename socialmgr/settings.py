@@ -185,6 +185,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "inbox-retention": {"task": "inbox.purge_expired", "schedule": 86400.0},
     # Publishing pipeline (content/pipeline): the database is the only schedule.
     "publish-dispatch": {"task": "pipeline.dispatch", "schedule": 1.0},
+    # Thread parts and first comments, each after the part before it is out.
+    "publish-dispatch-parts": {"task": "pipeline.dispatch_parts", "schedule": 1.0},
     "publish-resume-paused": {"task": "pipeline.resume_paused", "schedule": 60.0},
     "publish-watchdog": {"task": "pipeline.watchdog", "schedule": 30.0},
     # Recurring posts: plan every series 8 weeks ahead (idempotent, anchored to the rule).

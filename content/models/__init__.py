@@ -17,6 +17,7 @@ from content.models.deletions import DeletionStatus, TargetDeletion
 from content.models.feeds import Feed, FeedEntry
 from content.models.media import LinkPreview, MediaAsset, MediaKind, MediaRendition
 from content.models.notifications import Notification
+from content.models.parts import PartKind, PartState, TargetPart
 from content.models.posts import Label, Post, PostTarget, PostTargetMedia, Snippet
 
 __all__ = [
@@ -35,6 +36,8 @@ __all__ = [
     "MediaKind",
     "MediaRendition",
     "Notification",
+    "PartKind",
+    "PartState",
     "Post",
     "PostApproval",
     "PostComment",
@@ -45,4 +48,5 @@ __all__ = [
     "RecurrenceRule",
     "Snippet",
     "TargetDeletion",
+    "TargetPart",
 ]

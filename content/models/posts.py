@@ -124,7 +124,9 @@ class Post(models.Model):
             "link": self.link_url,
             "targets": [
                 {"account": t.account_id, "text": t.text,
-                 "media": [(m.asset_id, m.alt_text) for m in t.attachments.all()]}
+                 "media": [(m.asset_id, m.alt_text) for m in t.attachments.all()],
+                 **({"parts": parts} if (parts := [(p.kind, p.text) for p in t.parts.all()])
+                    else {})}
                 for t in targets
             ],
         }

@@ -3,6 +3,7 @@
     dispatch_due_targets()        claim due targets, queue them in small batches (beat, 1 s)
     targets_publish(claims)       publish a batch of claims concurrently and settle them
     publishing_tick()             both, inline: the deterministic step tests drive
+    dispatch_parts() / parts_tick()  thread parts and first comments, after their target
 
 See docs/architecture.md "Content and publishing".
 """
@@ -26,3 +27,12 @@ def publishing_tick(*, now=None) -> dict[int, str]:
         done = targets_publish(batch)
         results.update({c.target_id: done.get(c.target_id, "stale") for c in batch})
     return results
+
+
+def parts_tick(*, now=None) -> dict[int, str]:
+    """Promote, claim and send thread parts and first comments inline (what the
+    `pipeline.dispatch_parts` beat run and its tasks do); {part id: resulting state}."""
+    from content.pipeline.parts import claim_due, promote_ready, send_parts
+
+    promote_ready(now)
+    return send_parts(claim_due(now))

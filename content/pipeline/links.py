@@ -25,12 +25,13 @@ def link_tracking(targets: list[PostTarget]) -> dict[int, bool]:
     return tracking
 
 
-def tracked_text(target: PostTarget, *, utm_on: bool) -> str:
-    """The text to publish: with utm_source/medium/campaign on its links when the
-    organisation tracks links (`utm_on`, from `link_tracking`)."""
+def tracked_text(target: PostTarget, *, utm_on: bool, text: str | None = None) -> str:
+    """The text to publish (the target's own, or `text`: one part of its thread): with
+    utm_source/medium/campaign on its links when the organisation tracks links (`utm_on`,
+    from `link_tracking`)."""
     from analytics.utm import campaign_name, utm_text
 
-    text = target.effective_text
+    text = target.effective_text if text is None else text
     if not text or not utm_on:
         return text
     campaign = campaign_name(label.name for label in target.post.labels.all())

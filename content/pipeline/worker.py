@@ -31,6 +31,7 @@ from content.pipeline.ratelimit import (
     limited_until,
 )
 from content.workflows import TargetState
+from lib.threads import has_parts, join_parts, split_parts
 from platforms.base import MediaFile, PublishRequest
 from platforms.errors import (
     AuthExpired,
@@ -55,8 +56,19 @@ def _load(claims: list[Claim]) -> list[tuple[PostTarget, str]]:
     # Approval re-check hashes the whole post: fetch its targets once, only where needed.
     needs = [t.post for t, _lease in held if t.post.organization.approval_required]
     if needs:
-        prefetch_related_objects(needs, "targets__attachments")
+        prefetch_related_objects(needs, "targets__attachments", "targets__parts")
     return held
+
+
+def first_part(target: PostTarget) -> str:
+    """What the target itself publishes: the first part of a thread on a network with
+    threads (the others follow as `TargetPart`s), all parts joined into one post elsewhere."""
+    text = target.effective_text
+    if not has_parts(text):
+        return text
+    if provider_for(target.account.provider).supports_threads:
+        return split_parts(text)[0]
+    return join_parts(text)
 
 
 def build_request(target: PostTarget, *, utm_on: bool) -> PublishRequest:
@@ -65,7 +77,8 @@ def build_request(target: PostTarget, *, utm_on: bool) -> PublishRequest:
                        alt_text=m.effective_alt_text, width=m.asset.width,
                        height=m.asset.height, open=m.asset.file.open)
              for m in target.attachments.all()]
-    return PublishRequest(text=tracked_text(target, utm_on=utm_on), media=media,
+    return PublishRequest(text=tracked_text(target, utm_on=utm_on, text=first_part(target)),
+                          media=media,
                           idempotency_key=str(target.idempotency_key),
                           link=target.post.link_url)
 

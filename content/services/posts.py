@@ -15,6 +15,7 @@ from accounts.services.errors import Conflict, ServiceError
 from content.models import Label, MediaAsset, Post, PostTarget, PostTargetMedia
 from content.selectors import accounts_off_limits, usable_accounts
 from content.services.access import require
+from content.services.parts import sync_parts
 from content.services.transitions import post_transition, target_transition
 from content.workflows import PostState, TargetState
 
@@ -39,6 +40,8 @@ class PostData:
     scheduled_at: dt.datetime | None = None
     timezone: str = ""
     link_url: str = ""
+    # account id → the first comment sent right after the post on that account
+    first_comments: dict[int, str] = field(default_factory=dict)
 
 
 def _check(organization, membership, data: PostData) -> tuple[list, list, list]:
@@ -103,6 +106,8 @@ def _write(post: Post, data: PostData, accounts, media, labels) -> None:
     for account in accounts:
         PostTarget.objects.filter(post=post, account=account).update(
             text=data.overrides.get(account.pk, "").strip() and data.overrides[account.pk])
+    for target in post.targets.select_related("account"):
+        sync_parts(target, first_comment=data.first_comments.get(target.account_id, ""))
 
 
 def post_create(*, organization, actor, data: PostData) -> Post:
@@ -191,8 +196,10 @@ def post_duplicate(*, post: Post, actor) -> Post:
             organization=post.organization, author=actor, title=post.title, text=post.text,
             notes=post.notes, link_url=post.link_url, timezone=post.timezone)
         copy.labels.set(post.labels.all())
-        for target in post.targets.prefetch_related("attachments"):
+        for target in post.targets.prefetch_related("attachments", "parts"):
             new = PostTarget.objects.create(post=copy, account=target.account, text=target.text)
+            sync_parts(new, first_comment=next((p.text for p in target.parts.all()
+                                                if p.is_comment), ""))
             PostTargetMedia.objects.bulk_create(
                 PostTargetMedia(target=new, asset_id=m.asset_id, alt_text=m.alt_text,
                                 position=m.position) for m in target.attachments.all())

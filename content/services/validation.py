@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import AccountStatus, ConnectedAccount
 from accounts.services.errors import ServiceError
 from content.models import MediaAsset
+from lib.threads import join_parts, split_parts
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +34,39 @@ def _media_files(items: list[tuple[MediaAsset, str]]):
     ]
 
 
+def _validate_parts(provider, account, text: str, media, comment: str) -> list:
+    """A thread is checked part by part (media go with the first part); a network without
+    threads gets the parts joined into one text, and is checked as that. The first comment
+    is checked as a text of its own."""
+    from platforms.base import Problem
+
+    parts = split_parts(text) if provider.supports_threads else [join_parts(text)]
+    found = list(provider.validate(account, parts[0], media))
+    if len(parts) > 1:
+        found = [Problem(p.code, _("Part %(n)d of %(total)d: %(message)s")
+                         % {"n": 1, "total": len(parts), "message": p.message}, p.field)
+                 for p in found]
+    for n, part in enumerate(parts[1:], start=2):
+        found += [Problem(p.code, _("Part %(n)d of %(total)d: %(message)s")
+                          % {"n": n, "total": len(parts), "message": p.message}, p.field)
+                  for p in provider.validate(account, part, [])]
+    if comment.strip():
+        if not provider.supports_first_comment:
+            found.append(Problem("no_first_comment", _("%(platform)s does not take a first "
+                                                       "comment from us.")
+                                 % {"platform": provider.name}, "first_comment"))
+        else:
+            found += [Problem(p.code, _("First comment: %(message)s") % {"message": p.message},
+                              "first_comment")
+                      for p in provider.validate(account, comment, [])]
+    return found
+
+
 def problems_for(account: ConnectedAccount, text: str,
-                 media: list[tuple[MediaAsset, str]]) -> list[AccountProblem]:
-    """The provider's `validate()` problems for this text and media on this account."""
+                 media: list[tuple[MediaAsset, str]], *,
+                 comment: str = "") -> list[AccountProblem]:
+    """The provider's `validate()` problems for this text (each part of a thread) and media
+    on this account, and for its first comment."""
     from platforms.errors import ProviderError
     from platforms.registry import UnknownProvider, get_provider
 
@@ -53,7 +84,7 @@ def problems_for(account: ConnectedAccount, text: str,
                                      _("This platform is switched off on this server."),
                                      "account")]
     try:
-        found = provider.validate(account, text, _media_files(media))
+        found = _validate_parts(provider, account, text, _media_files(media), comment)
     except ProviderError:
         # Fail closed: without the platform's rules nothing is submitted or scheduled.
         return [*out, AccountProblem(account, "unchecked",
@@ -71,7 +102,8 @@ def problems_for(account: ConnectedAccount, text: str,
 
 def ensure_publishable(post) -> None:
     """Refuse to submit/schedule a post that is empty, has no account or breaks a limit."""
-    targets = list(post.targets.select_related("account").prefetch_related("attachments__asset"))
+    targets = list(post.targets.select_related("account")
+                   .prefetch_related("attachments__asset", "parts"))
     if not targets:
         raise ServiceError(_("Choose at least one account."), code="no_accounts")
     messages = []
@@ -80,7 +112,8 @@ def ensure_publishable(post) -> None:
         text = target.effective_text
         if not text.strip() and not media:
             raise ServiceError(_("The post is empty: write a text or add media."), code="empty")
-        for problem in problems_for(target.account, text, media):
+        comment = next((p.text for p in target.parts.all() if p.is_comment), "")
+        for problem in problems_for(target.account, text, media, comment=comment):
             messages.append(f"{target.account.handle}: {problem.message}")
     if messages:
         raise ServiceError(" ".join(messages), code="invalid_content")

@@ -73,3 +73,20 @@ def watchdog() -> list[str]:
     from content.pipeline.watchdog import scheduler_check
 
     return [p.code for p in scheduler_check()]
+
+
+@shared_task(name="pipeline.dispatch_parts", ignore_result=True)
+def dispatch_parts() -> int:
+    """Thread parts and first comments whose turn came (content/pipeline/parts.py)."""
+    from content.pipeline.parts import dispatch_parts as run
+
+    return len(run())
+
+
+@shared_task(name="pipeline.send_parts", ignore_result=True)
+def send_parts(claims: list[list]) -> int:
+    """A batch of [part id, lease] pairs; each part's following parts go out in the same run."""
+    from content.pipeline.parts import PartClaim
+    from content.pipeline.parts import send_parts as run
+
+    return len(run([PartClaim(int(pk), str(lease)) for pk, lease in claims]))

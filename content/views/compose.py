@@ -8,7 +8,7 @@ import zoneinfo
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,12 @@ from content.models import Label, MediaAsset, Post, Snippet
 from content.selectors import accounts_off_limits, usable_accounts
 from content.services.access import membership_of, steps_for
 from content.services.link_preview import first_url, link_preview_fetch
+from content.services.parts import (
+    first_comment_of,
+    split_for_accounts,
+    takes_first_comment,
+    takes_threads,
+)
 from content.services.posts import post_create, post_update
 from content.services.recurrence import recurrence_occurrence_detach
 from content.services.validation import problems_for
@@ -118,7 +124,12 @@ def _context(request, form, post=None) -> dict:
     membership = request.membership
     overrides = form.overrides() if form.is_bound else (
         {t.account_id: t.text for t in post.targets.all()} if post else {})
+    comments = form.first_comments() if form.is_bound else (
+        {t.account_id: first_comment_of(t) for t in post.targets.all()} if post else {})
     accounts = [{"account": a, "override": overrides.get(a.pk, ""),
+                 "first_comment": comments.get(a.pk, ""),
+                 "takes_threads": takes_threads(a.provider),
+                 "takes_first_comment": takes_first_comment(a.provider),
                  "logo": a.provider if a.provider in LOGOS else "",
                  "limits": json.dumps(_limits(a))} for a in form.account_list]
     needs_review = org.approval_required and not (
@@ -231,7 +242,8 @@ def compose_validate(request):
     problems = []
     for account_id in ids:
         text = request.POST.get(f"override_{account_id}", "").strip() or shared
-        problems += problems_for(accounts[account_id], text, media)
+        problems += problems_for(accounts[account_id], text, media,
+                                 comment=request.POST.get(f"first_comment_{account_id}", ""))
     return render(request, "content/_problems.html", {"problems": problems,
                                                       "checked": bool(ids)})
 
@@ -243,3 +255,18 @@ def compose_link_preview(request):
     if not url:
         return HttpResponse("")
     return render(request, "content/_link_preview.html", {"preview": link_preview_fetch(url)})
+
+
+@org_view("post.edit")
+@require_POST
+def compose_split(request):
+    """The composer's "Split into a thread": the text cut at sentence ends into parts that
+    fit every chosen account with threads, by each network's own count (JSON)."""
+    accounts = {a.pk: a for a in usable_accounts(request.membership)}
+    chosen = [accounts[int(i)] for i in request.POST.getlist("accounts")
+              if i.isdigit() and int(i) in accounts]
+    try:
+        text, count = split_for_accounts(request.POST.get("text", ""), chosen)
+    except ServiceError as exc:
+        return JsonResponse({"error": exc.message}, status=400)
+    return JsonResponse({"text": text, "parts": count})

@@ -44,6 +44,8 @@ class BlueskyProvider(Provider):
     connect_kind = "credentials"
     supports_idempotency_key = True  # the rkey is derived from the key (records.tid_for_key)
     supports_find_published = True
+    supports_threads = True
+    supports_first_comment = True  # a self-reply
 
     def __init__(self) -> None:
         self.client = XrpcClient()

@@ -55,6 +55,8 @@ class MastodonProvider(Provider):
     connect_kind = "instance"
     supports_idempotency_key = True  # where the server honours it; find_published otherwise
     supports_find_published = True
+    supports_threads = True
+    supports_first_comment = True  # a self-reply
 
     # Async media: poll GET /api/v1/media/:id until `url` is set, within this budget.
     media_poll_interval = 1.0

@@ -52,6 +52,8 @@ class XProvider(Provider):
     connect_kind = "oauth"
     supports_idempotency_key = False
     supports_find_published = True
+    supports_threads = True
+    supports_first_comment = True  # a self-reply
 
     media_poll_interval = 1.0
     media_poll_attempts = 60

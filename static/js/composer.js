@@ -74,14 +74,30 @@
   function textFor(id) { return overrideOf(id) || shared.value; }
   function checked() { return boxes.filter(function (b) { return b.checked; }); }
 
+  // Threads (port of lib/threads.py): a line of three dashes starts a new part.
+  var SEPARATOR = /^[ \t]*-{3}[ \t]*$/m;
+  function partsOf(text) {
+    var parts = text.split(new RegExp(SEPARATOR.source, "gm")).map(function (p) { return p.trim(); })
+      .filter(function (p) { return p; });
+    return parts.length ? parts : [""];
+  }
   function counterText(box) {
     var limits = limitsOf(box), id = box.value, text = textFor(id);
     if (!limits.max) return { label: box.getAttribute("data-handle"), text: "", cls: "" };
-    var used = textLength(text, limits.counting, limits.url_length);
+    // A network with threads counts each part on its own (the longest is shown); the others
+    // get the parts joined into one post.
+    var parts = box.hasAttribute("data-threads") ? partsOf(text) : [partsOf(text).join("\n\n")];
+    var used = 0, tooManyBytes = false;
+    parts.forEach(function (p) {
+      used = Math.max(used, textLength(p, limits.counting, limits.url_length));
+      if (limits.max_bytes && bytes(p) > limits.max_bytes) tooManyBytes = true;
+    });
     var left = limits.max - used, cls = left < 0 ? "over" : (left < limits.max * 0.2 ? "near" : "ok");
-    if (limits.max_bytes && bytes(text) > limits.max_bytes) cls = "over";
-    return { label: box.getAttribute("data-handle"), used: used, max: limits.max, left: left, cls: cls };
+    if (tooManyBytes) cls = "over";
+    return { label: box.getAttribute("data-handle"), used: used, max: limits.max, left: left, cls: cls,
+             parts: parts.length, threads: box.hasAttribute("data-threads") };
   }
+  var partsLabel = form.getAttribute("data-parts-label") || "parts";
 
   function render() {
     var list = form.querySelector("[data-counters]");
@@ -91,7 +107,7 @@
       var tab = form.querySelector("[data-account-tab='" + id + "']");
       if (tab) tab.hidden = !on;
       var per = form.querySelector("[data-counter-for='" + id + "']");
-      var msg = c.max ? c.used + " / " + c.max : "";
+      var msg = c.max ? c.used + " / " + c.max + (c.parts > 1 ? " · " + c.parts + " " + partsLabel : "") : "";
       if (per) { per.textContent = msg; per.className = "counter counter-" + (c.cls || "ok"); }
       if (on && list && c.max) {
         var li = document.createElement("li");
@@ -116,6 +132,17 @@
       var hasTime = form.querySelector("#id_date").value && form.querySelector("#id_time").value;
       schedule.classList.toggle("btn-primary", !!hasTime);
       now.classList.toggle("btn-primary", !hasTime);
+    }
+    // "Split into a thread" is offered where a network with threads is chosen and the text
+    // is too long for it, or is a thread already (to split a part that grew too long).
+    var bar = form.querySelector("[data-thread-bar]");
+    if (bar) {
+      var offer = checked().some(function (box) {
+        if (!box.hasAttribute("data-threads") || overrideOf(box.value)) return false;
+        var c = counterText(box);
+        return c.cls === "over" || c.parts > 1;
+      });
+      bar.hidden = !offer;
     }
     var unlicensed = form.querySelector("[data-chosen-media] [data-licensed='0']");
     var warn = form.querySelector("[data-licence-warning]");
@@ -149,6 +176,27 @@
       if (next) { e.preventDefault(); select(next); next.focus(); }
     });
   }
+
+  // --- split into a thread (the server cuts at sentence ends by each network's count) --
+  var split = form.querySelector("[data-split-thread]");
+  if (split) split.addEventListener("click", function () {
+    var status = form.querySelector("[data-split-status]");
+    var body = new FormData();
+    body.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
+    body.append("text", shared.value);
+    checked().forEach(function (box) { body.append("accounts", box.value); });
+    split.disabled = true;
+    fetch(split.getAttribute("data-split-url"), { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (r) { return r.json().then(function (data) { return { ok: r.ok, data: data }; }); })
+      .then(function (res) {
+        if (!res.ok) { status.textContent = res.data.error || ""; return; }
+        shared.value = res.data.text;
+        shared.dispatchEvent(new Event("input", { bubbles: true }));
+        status.textContent = (form.getAttribute("data-split-done") || "%s parts").replace("%s", res.data.parts);
+      })
+      .catch(function () { status.textContent = form.getAttribute("data-split-failed") || ""; })
+      .then(function () { split.disabled = false; });
+  });
 
   // --- snippets ------------------------------------------------------------------------
   var insert = form.querySelector("[data-snippet-insert]");
