@@ -7,10 +7,9 @@ import html
 from django.utils import formats
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from analytics.formatting import NumberFormatter
-
-WEEKDAYS = (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))
 
 
 def esc(value) -> str:
@@ -45,7 +44,47 @@ def charts_payload(data: dict) -> tuple[dict, dict]:
     tables = {key: table_of(charts[key], first, fmt)
               for key, first in (("followers", _("Date")), ("posts", _("Date")),
                                  ("inbox", _("Date")), ("labels", _("Label")))}
+    for key, table in tables.items():
+        table["summary"] = summary_of(key, charts[key], fmt)
     return charts, tables
+
+
+SUMMARY_SERIES = 3  # accounts named in the follower summary; the table has all of them
+
+
+def summary_of(key: str, chart: dict, fmt: NumberFormatter) -> str:
+    """One or two sentences that say what the chart shows, for everyone (and as the
+    canvas's description for screen readers); the table under it has every number."""
+    labels = chart["labels"]
+    if not chart["datasets"] or not labels:
+        return ""
+    if chart["type"] == "line":
+        parts = []
+        for ds in chart["datasets"][:SUMMARY_SERIES]:
+            measured = [v for v in ds["data"] if v is not None]
+            if measured:
+                parts.append(_("%(name)s from %(first)s to %(last)s") % {
+                    "name": ds["label"], "first": fmt(measured[0]), "last": fmt(measured[-1])})
+        more = len(chart["datasets"]) - SUMMARY_SERIES
+        text = "; ".join(parts)
+        if more > 0:
+            text += "; " + ngettext("%(n)s more account in the table",
+                                    "%(n)s more accounts in the table", more) % {"n": more}
+        return (_("Followers: %(series)s.") % {"series": text}) if parts else ""
+    values = chart["datasets"][0]["data"]
+    known = [(v, i) for i, v in enumerate(values) if v is not None]
+    if not known:
+        return ""
+    best, index = max(known, key=lambda pair: (pair[0], -pair[1]))
+    if key == "labels":
+        return _("Most engagements: %(label)s (%(n)s), of %(count)s labels.") % {
+            "label": labels[index], "n": fmt(best), "count": len(labels)}
+    total = sum(v for v, _i in known)
+    if not total:
+        return _("None in this period.")
+    return _("%(total)s in total, %(average)s a day on average; most on %(day)s (%(n)s).") % {
+        "total": fmt(total), "average": fmt(round(total / len(values), 1)),
+        "day": labels[index], "n": fmt(best)}
 
 
 def _charts(data: dict) -> dict:

@@ -26,7 +26,8 @@ class AccountChoiceField(forms.ModelMultipleChoiceField):
 class DashboardFilterForm(forms.Form):
     """The dashboard's query string: range, accounts, platform. Invalid input → defaults."""
 
-    range = forms.ChoiceField(label=_("Period"), choices=PRESETS, required=False)
+    range = forms.ChoiceField(label=_("Period"), choices=PRESETS, required=False,
+                              initial=DEFAULT_PRESET)
     start = forms.DateField(label=_("From"), required=False,
                             widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False,
@@ -36,6 +37,11 @@ class DashboardFilterForm(forms.Form):
     platform = forms.ChoiceField(label=_("Platform"), required=False)
 
     def __init__(self, data, *, accounts_qs, **kwargs):
+        if data is not None and data.get("range") not in dict(PRESETS):
+            # No or an unknown period: the select shows the default the figures are for,
+            # not whichever option happens to come first.
+            data = data.copy()
+            data["range"] = DEFAULT_PRESET
         super().__init__(data, **kwargs)
         self.fields["accounts"].queryset = accounts_qs
         present = {a.provider for a in accounts_qs}
@@ -55,10 +61,22 @@ class DashboardFilterForm(forms.Form):
                     _("A period can be at most %(days)s days long."), params={"days": MAX_DAYS})
         return data
 
+    def preset(self) -> str:
+        """The preset the figures are for: the chosen one, or the default when the
+        query string is invalid (so the label and the select never disagree with the data)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return data.get("range") or DEFAULT_PRESET
+
     def period(self, tz: ZoneInfo) -> Period:
         data = self.cleaned_data if self.is_valid() else {}
-        return period_for(data.get("range") or DEFAULT_PRESET, tz,
-                          first=data.get("start"), last=data.get("end"))
+        return period_for(self.preset(), tz, first=data.get("start"), last=data.get("end"))
+
+    def period_label(self) -> str:
+        """"Last 28 days", "This month" … or, for a custom range, "Custom range"."""
+        preset = self.preset()
+        if preset == "custom":
+            return _("Custom range")
+        return dict(PRESETS)[preset]
 
     def selected_accounts(self, visible: list) -> list:
         data = self.cleaned_data if self.is_valid() else {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from analytics.labels import metric_label
 from analytics.models import POST_METRIC_NAMES
 from analytics.selectors import audience, inbox, posts, timing
 from analytics.selectors.scope import Scope
@@ -41,13 +42,21 @@ def dashboard_data(scope: Scope) -> dict:
         _kpi("clicks", _("Link clicks"), now_totals["clicks"], before["clicks"]),
         _kpi("inbox", _("Inbox items"), inbox_data["volume"], inbox_data["previous_volume"]),
     ]
+    metric_totals = [(m, now_totals[m], before[m]) for m in POST_METRIC_NAMES]
+    reported = [m for m, cur, prev in metric_totals if cur is not None or prev is not None]
     return {
         "scope": scope,
         "previous": previous,
         "totals": now_totals,
         "previous_totals": before,
         "kpis": kpis,
-        "metric_totals": [(m, now_totals[m], before[m]) for m in POST_METRIC_NAMES],
+        "metric_totals": metric_totals,
+        # The page leaves out what no selected network reports (one note names them);
+        # the CSV and PDF keep every metric, marked "not available".
+        "reported_metrics": reported,
+        "reported_totals": [(metric_label(m), cur, prev) for m, cur, prev in metric_totals
+                            if m in reported],
+        "unreported": _unreported(kpis, reported),
         "followers": followers,
         "posts_per_day": posts.posts_per_day(scope),
         "post_rows": rows,
@@ -61,9 +70,26 @@ def dashboard_data(scope: Scope) -> dict:
     }
 
 
+NETWORK_REPORTED = ("impressions", "engagement_rate", "clicks")
+
+
+def _unreported(kpis, reported) -> list:
+    """Names of the figures no selected network reports, each once (tiles, then metrics)."""
+    names = [kpi["label"] for kpi in kpis if not kpi["reported"]]
+    names += [metric_label(m) for m in POST_METRIC_NAMES if m not in reported]
+    unique = []
+    for name in names:
+        if str(name) not in [str(n) for n in unique]:
+            unique.append(name)
+    return unique
+
+
 def _kpi(key, label, value, previous, suffix="") -> dict:
     return {"key": key, "label": label, "value": value, "previous": previous,
-            "delta": delta(value, previous), "suffix": suffix}
+            "delta": delta(value, previous), "suffix": suffix,
+            # Only the figures a network may not report at all are left out when absent;
+            # follower growth, posts and inbox items always show (a gap is "not available").
+            "reported": key not in NETWORK_REPORTED or value is not None or previous is not None}
 
 
 def provenance(rows) -> list[dict]:

@@ -13,7 +13,7 @@ from analytics.selectors.period import Period
 from analytics.selectors.scope import Scope
 from content.models import PostTarget
 
-TABLE_LIMIT = 50  # rows on the page; the CSV export has all of them
+TABLE_LIMIT = 10  # rows on the page; the CSV export has all of them
 TOP = 5
 
 

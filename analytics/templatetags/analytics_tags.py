@@ -14,6 +14,15 @@ def metric(value, suffix=""):
     return f"{formats.number_format(value, force_grouping=True)}{suffix}"
 
 
+@register.filter
+def metric_before(value, suffix=""):
+    """A previous-period figure, or a dash when there was nothing to measure then."""
+    if value is None:
+        return format_html('<span class="metric-na" aria-hidden="true">–</span>'
+                           '<span class="visually-hidden">{}</span>', _("no figures"))
+    return metric(value, suffix)
+
+
 @register.inclusion_tag("analytics/_delta.html")
 def delta(d, suffix=""):
     return {"d": d, "suffix": suffix}
@@ -27,3 +36,19 @@ def get_item(mapping, key):
 @register.filter
 def get_attr(obj, name):
     return getattr(obj, name, None)
+
+
+@register.filter
+def metric_name(key):
+    """A metric's translated display name ("impressions" → "Impressionen")."""
+    from analytics.labels import metric_label
+
+    return metric_label(key)
+
+
+@register.filter
+def platform_label(key):
+    """A platform's display name ("mastodon" → "Mastodon")."""
+    from analytics.forms import platform_name
+
+    return platform_name(key)

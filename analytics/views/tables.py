@@ -40,37 +40,44 @@ def _history_url(org_slug: str):
     return lambda pk: template.replace("987654321", str(pk))
 
 
+def _sub_line(row, url, history: str) -> SafeString:
+    """Under a post's text: when, where, and the link to its figures' history."""
+    return format_html('<span class="muted small">{} · {} · <a href="{}">{}</a></span>',
+                       _when(row.published_at), row.account.name, url(row.target_id), history)
+
+
 def post_table_body(rows, metric_names, org_slug: str) -> SafeString:
-    """<tr>s of "Posts in this period": date, post, account, each metric, source."""
+    """<tr>s of "Top posts": the post (with date, account, history), each metric the
+    selected networks report, and the engagements."""
     fmt = NumberFormatter()
     url = _history_url(org_slug)
+    history, none_offered = _("history and sources"), _("the platform offers no post metrics")
     out = []
     for row in rows:
-        if row.unsupported:
-            source = _("platform offers none")
-        elif row.fetched_at:
-            source = _("%(p)s API, %(when)s") % {"p": row.provider, "when": _when(row.fetched_at)}
-        else:
-            source = _("not measured yet")
+        note = (format_html(' <span class="muted small">({})</span>', none_offered)
+                if row.unsupported else "")
         cells = format_html_join("", '<td class="num">{}</td>',
                                  ((fmt(getattr(row, m)),) for m in metric_names))
         out.append(format_html(
-            '<tr><td>{}</td><td>{}</td><td>{}</td>{}<td><a href="{}">{}</a></td></tr>',
-            _when(row.published_at), _post_link(row, 50), row.account.name, cells,
-            url(row.target_id), source))
+            '<tr><td class="post-cell">{}{}<br>{}</td>{}<td class="num"><strong>{}</strong></td>'
+            '</tr>', _post_link(row, 80), note, _sub_line(row, url, history), cells,
+            fmt(row.engagements)))
     return SafeString("".join(out))
 
 
-def top_table_body(rows, org_slug: str) -> SafeString:
-    """<tr>s of the top/bottom post tables."""
+def top_table_body(rows, org_slug: str, *, impressions: bool = True) -> SafeString:
+    """<tr>s of the bottom posts table: the post with its date and account, impressions
+    (when the networks report them) and engagements."""
     fmt = NumberFormatter()
     url = _history_url(org_slug)
     history = _("history and sources")
-    return format_html_join("", (
-        '<tr><td>{}<br><span class="muted small">{} · <a href="{}">{}</a></span></td>'
-        '<td>{}</td><td class="num">{}</td><td class="num">{}</td></tr>'), (
-        (_post_link(row, 70), _when(row.published_at), url(row.target_id), history,
-         row.account.name, fmt(row.impressions), fmt(row.engagements)) for row in rows))
+    out = []
+    for row in rows:
+        reach = format_html('<td class="num">{}</td>', fmt(row.impressions)) if impressions else ""
+        out.append(format_html('<tr><td class="post-cell">{}<br>{}</td>{}<td class="num">{}</td>'
+                               '</tr>', _post_link(row, 70), _sub_line(row, url, history),
+                               reach, fmt(row.engagements)))
+    return SafeString("".join(out))
 
 
 def heatmap_body(heatmap: dict, weekdays: dict) -> SafeString:

@@ -42,7 +42,12 @@ def test_dashboard_shows_figures_charts_data_and_not_available(org, owner, accou
     assert set(charts) == {"followers", "posts", "inbox", "labels"}
     assert sum(charts["posts"]["datasets"][0]["data"]) == 3
     assert charts["labels"]["labels"] == ["Launch"]
-    assert "not available" in html  # impressions are not reported by the sandbox
+    # The sandbox reports no impressions: one note names them, no column of "not available".
+    assert '<td class="num"><span class="metric-na">not available' not in html
+    note = html.split('data-testid="not-reported">')[1].split("</p>")[0]
+    assert "Impressions" in note and "Engagement rate" in note
+    assert response.context["period_label"] == "Last 28 days"
+    assert "<option value=\"28\" selected>" in html  # the select shows the period shown
     assert "Engagement rate = engagements ÷ impressions" in html
     assert "sandbox.example/@x/" in html  # live links to the posts
     assert "<script>" not in html.replace('<script src=', '')  # no inline scripts (CSP)
@@ -195,3 +200,67 @@ def test_composer_shows_links_with_utm_per_platform(org, member_of, login):
             "&amp;utm_campaign=Spring</code>") in html
     assert "utm_source=x" not in html  # only the chosen accounts' platforms
     assert login(member_of(Role.VIEWER)).get(url, params).status_code == 403
+
+
+@pytest.mark.parametrize(("query", "label", "days"), [
+    ("", "Last 28 days", 28),
+    ("?platform=sandbox", "Last 28 days", 28),  # a bound form without a period
+    ("?range=nonsense", "Last 28 days", 28),
+    ("?range=7", "Last 7 days", 7),
+    ("?range=90", "Last 90 days", 90),
+    ("?range=custom&start=2026-01-01&end=2026-01-10", "Custom range", 10),
+])
+def test_the_period_label_and_the_select_name_the_period_the_figures_cover(
+        org, owner, account, login, query, label, days):
+    _recent(account, 1)
+    response = login(owner).get(f"/o/{org.slug}/analytics/{query}")
+    html = response.content.decode()
+    assert response.context["data"]["scope"].period.days == days
+    assert f"<strong>{label}</strong>" in html.split('data-testid="period-label">')[1]
+    preset = {"Last 28 days": "28", "Last 7 days": "7", "Last 90 days": "90",
+              "Custom range": "custom"}[label]
+    assert f'<option value="{preset}" selected>' in html
+    current = [p["key"] for p in response.context["quick_presets"] if p["current"]]
+    assert current == ([] if preset == "custom" else [preset])
+
+
+def test_quick_period_links_keep_the_other_filters(org, owner, account, login):
+    _recent(account, 1)
+    response = login(owner).get(
+        f"/o/{org.slug}/analytics/?range=custom&start=2026-01-01&end=2026-01-10"
+        f"&platform=sandbox&accounts={account.pk}")
+    links = {p["key"]: p["query"] for p in response.context["quick_presets"]}
+    assert set(links) == {"7", "28", "90"}
+    assert "range=90" in links["90"] and f"accounts={account.pk}" in links["90"]
+    assert "platform=sandbox" in links["90"] and "start=" not in links["90"]
+
+
+def test_unreported_metrics_are_left_out_of_the_post_table(org, owner, account, login):
+    _recent(account, 2)
+    response = login(owner).get(f"/o/{org.slug}/analytics/")
+    head = response.content.decode().split('data-testid="post-table"')[1].split("</thead>")[0]
+    assert "Likes" in head and "Reposts" in head
+    assert "Impressions" not in head and "Bookmarks" not in head
+    assert response.context["data"]["reported_metrics"] == ["likes", "reposts"]
+
+
+def test_every_chart_has_a_summary_and_a_table(org, owner, account, login):
+    _recent(account, 3, labels=["Launch"])
+    response = login(owner).get(f"/o/{org.slug}/analytics/")
+    html = response.content.decode()
+    tables = response.context["chart_tables"]
+    assert tables["posts"]["summary"].startswith("3 in total")
+    assert tables["labels"]["summary"].startswith("Most engagements: Launch")
+    for key in ("followers", "posts", "inbox", "labels"):
+        assert f'aria-describedby="chart-{key}-summary"' in html
+    assert html.count("Show the numbers as a table") == 4
+
+
+def test_german_dashboard_names_metrics_and_weekdays_in_german(org, owner, account, login):
+    _recent(account, 2)
+    client = login(owner)
+    html = client.get(f"/o/{org.slug}/analytics/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "<strong>Letzte 28 Tage</strong>" in html
+    assert '<th scope="row">Mo</th>' in html and '<th scope="row">So</th>' in html
+    assert '<th scope="row">Mon</th>' not in html
+    assert "Gefällt mir" in html and ">likes<" not in html

@@ -52,6 +52,13 @@ def test_manager_opens_analytics_changes_range_and_downloads_reports(signed_in_p
     posts_90 = page.locator("[data-kpi=posts] .kpi-value").inner_text()
     assert int(posts_90) > int(posts_7) > 0
 
+    # The quick switch keeps the label truthful: 90 days named above the figures.
+    page.get_by_role("link", name="7 days").click()
+    page.wait_for_url("**/analytics/?*range=7*")
+    assert page.get_by_test_id("period-label").inner_text().startswith("Last 7 days")
+    assert page.locator("[data-kpi=posts] .kpi-value").inner_text() == posts_7
+    assert page.get_by_label("Period", exact=True).input_value() == "7"
+
     page.get_by_label("Period", exact=True).select_option("custom")
     assert page.get_by_label("From", exact=True).is_visible()
 
