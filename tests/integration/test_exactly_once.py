@@ -1,6 +1,8 @@
 """Exactly once, on real processes: PostgreSQL, Redis, two Celery workers plus beat, and a
 sandbox server injecting faults (5xx, 429, timeouts, answers lost after the post was made)
-while the workers are SIGKILLed at random moments and restarted."""
+while the workers are SIGKILLed at random moments and restarted. Every tenth post is a
+thread of three parts with a first comment: each part goes out once, in order, answering
+the part before it, however often the chain is interrupted."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import threading
 import pytest
 from django.utils import timezone
 
-from content.models import PostTarget
+from content.models import PostTarget, TargetPart
 from content.services.posts import PostData, post_create
 from content.services.workflow import post_schedule
 from tests.integration.conftest import connect_accounts
@@ -27,6 +29,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow,
               pytest.mark.django_db(transaction=True)]
 
 POSTS = 300
+THREAD_EVERY = 10  # every tenth post: three parts and a first comment (3 more statuses)
+PARTS = 3 * len(range(0, POSTS, THREAD_EVERY))
 # Due times are spread over ~15 s so the killing happens while publishing is under way,
 # however fast the pipeline gets.
 SPREAD_S = 0.05
@@ -41,8 +45,14 @@ def _schedule_posts(org, accounts, author, approver, at) -> list[int]:
     ids = []
     for n in range(POSTS):
         account = accounts[n % len(accounts)]
+        text = f"Exactly once #{n}"
+        comments = {}
+        if n % THREAD_EVERY == 0:
+            text = f"Thread #{n}, part 1.\n---\nThread #{n}, part 2.\n---\nThread #{n}, part 3."
+            comments = {account.pk: f"First comment on #{n}"}
         post = post_create(organization=org, actor=author,
-                           data=PostData(text=f"Exactly once #{n}", account_ids=[account.pk]))
+                           data=PostData(text=text, account_ids=[account.pk],
+                                         first_comments=comments))
         post_schedule(post=post, actor=approver,
                       scheduled_at=at + dt.timedelta(seconds=n * SPREAD_S))
         ids.append(post.pk)
@@ -108,12 +118,15 @@ def test_every_post_is_published_exactly_once_despite_faults_and_killed_workers(
             chaos.join()
             wait_for(lambda: published.count() == POSTS, timeout=80, interval=1,
                      what=f"all posts published ({published.count()}/{POSTS})")
+            sent = TargetPart.objects.filter(target__post__organization=org, status="sent")
+            wait_for(lambda: sent.count() == PARTS, timeout=80, interval=1,
+                     what=f"all thread parts and comments sent ({sent.count()}/{PARTS})")
         finally:
             workers.shutdown()
             os.killpg(beat.pid, signal.SIGKILL)
             beat.wait()
             beat_log.close()
-        stats = sandbox.control.stats()
+        stats = sandbox.control.stats(events=True)
     assert workers.kills >= 3
     assert sum(stats["faults"]["POST /api/v1/statuses"].values()) >= POSTS * 0.15
     by_key = stats["statuses"]["by_key"]
@@ -123,7 +136,20 @@ def test_every_post_is_published_exactly_once_despite_faults_and_killed_workers(
         entry = by_key[str(target.idempotency_key)]
         assert entry["created"] == 1, (target.pk, entry)
         assert target.remote_id == entry["status_ids"][0]
-    assert stats["statuses"]["created"] == POSTS
+    parents = {e["status_id"]: e["in_reply_to_id"] for e in stats["statuses"]["events"]}
+    parts = list(TargetPart.objects.filter(target__post__organization=org)
+                 .select_related("target").order_by("target_id", "position"))
+    assert len(parts) == PARTS
+    for part in parts:
+        entry = by_key[str(part.idempotency_key)]
+        assert entry["created"] == 1, (part.pk, entry)
+        assert part.remote_id == entry["status_ids"][0]
+        before = [p for p in parts if p.target_id == part.target_id
+                  and p.kind == "thread" and p.position < part.position]
+        wanted = part.target.remote_id if part.kind == "comment" or not before \
+            else before[-1].remote_id
+        assert parents[part.remote_id] == wanted, (part.pk, part.kind, part.position)
+    assert stats["statuses"]["created"] == POSTS + PARTS
     assert stats["statuses"]["duplicate_keys"] == []
     assert stats["statuses"]["duplicate_texts"] == 0
 

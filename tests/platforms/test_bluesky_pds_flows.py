@@ -351,3 +351,53 @@ def test_listening_search_finds_public_posts_through_the_appview(appview, pds, a
     assert [e.remote_id for e in page.items] == [created["uri"]]
     assert page.items[0].author_handle == f"@{bob.handle}" and word in page.items[0].text
     assert page.cursor
+
+
+# --- threads and first comments through the pipeline -----------------------------------------
+
+@pytest.mark.django_db(transaction=True)  # the pipeline calls platforms from a thread pool
+def test_a_thread_and_its_first_comment_carry_root_and_parent_refs_on_the_pds(
+        pds, org, account, acme, member_of):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from content.models import PostTarget, TargetPart
+    from content.pipeline import parts_tick, publishing_tick
+    from content.services.posts import PostData, post_create
+    from content.services.workflow import post_publish_now
+
+    post = post_create(organization=org, actor=member_of("editor"), data=PostData(
+        text="Faden eins.\n---\nFaden zwei.\n---\nFaden drei.", account_ids=[account.pk],
+        first_comments={account.pk: "Der erste Kommentar"}))
+    post_publish_now(post=post, actor=member_of("approver"))
+    target = PostTarget.objects.get(post=post)
+    assert publishing_tick() == {target.pk: "published"}
+    two, three, comment = TargetPart.objects.filter(target=target)
+    # The chain goes out, but the worker dies before anything of it is recorded: part 2's
+    # lease runs out (it is reconciled by its record key), parts 3 and the comment are sent
+    # again with their keys (the PDS refuses the taken record key; the record is found).
+    from content.pipeline.parts import claim_due, promote_ready, send_parts
+
+    promote_ready()
+    send_parts(claim_due())
+    TargetPart.objects.filter(target=target).update(status="waiting", remote_id="")
+    TargetPart.objects.filter(pk=two.pk).update(status="sending",
+                                                lease_expires_at=timezone.now())
+    results = parts_tick(now=timezone.now() + dt.timedelta(seconds=5))
+    assert results == {two.pk: "sent", three.pk: "sent", comment.pk: "sent"}
+    target.refresh_from_db()
+    two, three, comment = TargetPart.objects.filter(target=target)
+    root = {"uri": target.remote_id, "cid": pds.get_record(target.remote_id)["cid"]}
+    assert pds.get_record(target.remote_id)["value"]["text"] == "Faden eins."
+    for part, parent in ((two, target.remote_id), (three, two.remote_id),
+                         (comment, target.remote_id)):
+        value = pds.get_record(part.remote_id)["value"]
+        assert value["text"] == part.text
+        assert value["reply"]["root"] == root
+        assert value["reply"]["parent"] == {"uri": parent, "cid": pds.get_record(parent)["cid"]}
+    records = pds.xrpc("GET", "com.atproto.repo.listRecords", params={
+        "repo": acme.did, "collection": "app.bsky.feed.post", "limit": 100})["records"]
+    texts = [r["value"]["text"] for r in records]
+    for text in ("Faden eins.", "Faden zwei.", "Faden drei.", "Der erste Kommentar"):
+        assert texts.count(text) == 1  # part 2 was reconciled by its record key, not re-posted
