@@ -20,6 +20,7 @@ from content.models import Label, MediaRendition, Post, PostTarget, PostTargetMe
 from content.selectors import posts_visible_to
 from content.services.calendar import may_move, resolve_local, wall_clock_iso
 from content.workflows import DELIVERY_LABELS, POST, TARGET, PostState, delivery_status
+from platforms.registry import provider_name
 
 HIDDEN = (PostState.ARCHIVED,)
 EXCERPT = 120
@@ -203,6 +204,9 @@ def _event(p, ts, labels, thumb, delivery, ctx: _Context) -> dict:
                 "account": accounts[t["account_id"]].handle if t["account_id"] in accounts else "",
                 "platform": accounts[t["account_id"]].provider if t["account_id"] in accounts
                 else "",
+                # The network's display name: the icon's accessible name, never a code.
+                "platformName": provider_name(accounts[t["account_id"]].provider)
+                if t["account_id"] in accounts else "",
                 "status": t["status"], "statusLabel": ctx.target_labels.get(t["status"], ""),
                 "error": t["last_error"][:200]} for t in ts],
             "labels": [{"name": lbl["name"], "colour": lbl["colour"]} for lbl in labels],

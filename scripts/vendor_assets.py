@@ -19,6 +19,7 @@ FILES = {
     "lucide-static/LICENSE": "lucide/LICENSE",
     "fullcalendar/index.global.min.js": "fullcalendar/index.global.min.js",
     "@fullcalendar/core/locales/de.global.min.js": "fullcalendar/locales/de.global.min.js",
+    "@fullcalendar/core/locales/en-gb.global.min.js": "fullcalendar/locales/en-gb.global.min.js",
     "chart.js/dist/chart.umd.min.js": "chartjs/chart.umd.min.js",
     "simple-icons/LICENSE.md": "simple-icons/LICENSE.md",
 }

@@ -1,4 +1,5 @@
-"""`{% reconnect_banner %}`: the shell's warning when accounts need reconnecting."""
+"""`{% reconnect_banner %}`: the shell's warning when accounts need reconnecting;
+`|platform_label`: a platform key as people know it ("mastodon" → "Mastodon")."""
 
 from django import template
 
@@ -17,3 +18,10 @@ def reconnect_banner(context):
                   .only("pk", "handle", "label", "display_name", "provider")[:5])
     return {"broken": broken, "organization": membership.organization,
             "can_manage": membership.can("channels.manage")}
+
+
+@register.filter
+def platform_label(key):
+    from platforms.registry import provider_name
+
+    return provider_name(key) if key else ""

@@ -45,10 +45,3 @@ def metric_name(key):
 
     return metric_label(key)
 
-
-@register.filter
-def platform_label(key):
-    """A platform's display name ("mastodon" → "Mastodon")."""
-    from analytics.forms import platform_name
-
-    return platform_name(key)

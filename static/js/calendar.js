@@ -88,34 +88,55 @@
     return n;
   }
 
+  var SVG = "http://www.w3.org/2000/svg";
+
+  // A network's icon with an accessible name ("Mastodon: @acme"): its logo when we ship
+  // one, otherwise a neutral icon — never a cryptic two-letter code.
+  function platformIcon(t) {
+    var name = (t.platformName || t.platform) + ": " + t.account;
+    var tip = name + " · " + t.statusLabel + (t.error ? " — " + t.error : "");
+    if (LOGOS.indexOf(t.platform) >= 0) {
+      var img = node("img", "ev-logo");
+      img.src = d.static + t.platform + ".svg";
+      img.alt = name;
+      img.title = tip;
+      return img;
+    }
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("class", "ev-logo icon");
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", name);
+    var title = document.createElementNS(SVG, "title");
+    title.textContent = tip;
+    var use = document.createElementNS(SVG, "use");
+    use.setAttribute("href", d.sprite + "#globe");
+    svg.appendChild(title);
+    svg.appendChild(use);
+    return svg;
+  }
+
   function renderEvent(arg) {
     var p = arg.event.extendedProps;
     var card = node("div", "ev status-" + p.status + (p.overdue ? " ev-overdue" : ""));
     var head = node("div", "ev-head");
     if (arg.timeText) head.appendChild(node("span", "ev-time", arg.timeText));
-    head.appendChild(node("span", "ev-status badge status-" + p.status, p.statusLabel));
     var platforms = node("span", "ev-platforms");
     var seen = {};
+    var shown = 0;
     (p.targets || []).forEach(function (t) {
       if (seen[t.platform + t.account]) return;
       seen[t.platform + t.account] = true;
-      if (platforms.childNodes.length >= 3) return;
-      if (LOGOS.indexOf(t.platform) >= 0) {
-        var img = node("img", "ev-logo");
-        img.src = d.static + t.platform + ".svg";
-        img.alt = t.platform + " " + t.account;
-        img.title = t.account + " · " + t.statusLabel + (t.error ? " — " + t.error : "");
-        platforms.appendChild(img);
-      } else {
-        var abbr = node("span", "ev-platform-text", t.platform.slice(0, 2).toUpperCase());
-        abbr.title = t.account + " · " + t.statusLabel + (t.error ? " — " + t.error : "");
-        platforms.appendChild(abbr);
-      }
+      if (shown >= 3) return;
+      platforms.appendChild(platformIcon(t));
+      shown += 1;
     });
-    var extra = (p.targets || []).length - platforms.childNodes.length;
+    var extra = (p.targets || []).length - shown;
     if (extra > 0) platforms.appendChild(node("span", "ev-more", "+" + extra));
     head.appendChild(platforms);
     card.appendChild(head);
+    var status = node("span", "ev-status badge status-" + p.status, p.statusLabel);
+    status.title = p.statusLabel;
+    card.appendChild(status);
     var body = node("div", "ev-body");
     if (p.thumb && p.thumb.url) {
       var thumb = node("img", "ev-thumb");
@@ -191,16 +212,27 @@
   var views = { m: "dayGridMonth", w: "timeGridWeek", l: "listMonth" };
   var saved = null;
   try { saved = window.localStorage.getItem(VIEW_KEY); } catch (e) { saved = null; }
+  // On a phone the month grid has no room for a post: it reads as an agenda (list) instead.
+  var narrow = window.matchMedia("(max-width: 40rem)");
   var initialView = ["dayGridMonth", "timeGridWeek", "listMonth"].indexOf(saved) >= 0
     ? saved : "dayGridMonth";
+  if (narrow.matches && initialView !== "listMonth") initialView = "listMonth";
   var timeFormat = { hour: "2-digit", minute: "2-digit", hour12: false };
 
   var calendar = new window.FullCalendar.Calendar(el, {
     timeZone: "UTC",
-    locale: d.locale === "de" ? "de" : "en",
+    // en → British English (7 Dec 2026, 24-hour), de → German (07.12.2026, 14:30).
+    locale: d.locale === "de" ? "de" : "en-gb",
     firstDay: 1,
     initialView: initialView,
-    headerToolbar: { left: "prev,next today", center: "title", right: "dayGridMonth,timeGridWeek,listMonth" },
+    headerToolbar: narrow.matches
+      ? { left: "title", right: "prev,next today" }
+      : { left: "prev,next today", center: "title", right: "dayGridMonth,timeGridWeek,listMonth" },
+    footerToolbar: narrow.matches ? { center: "listMonth,timeGridWeek,dayGridMonth" } : false,
+    // Button labels as everywhere in the app (ui.md): capitalised, translated by us.
+    buttonText: { today: d.labelToday, month: d.labelMonth, week: d.labelWeek, list: d.labelList },
+    buttonHints: { prev: d.labelPrev, next: d.labelNext, today: d.labelToday },
+    noEventsContent: d.labelNoEvents,
     now: function () { return nowWall(); },
     nowIndicator: true,
     height: "auto",
@@ -225,6 +257,8 @@
     // Busy while events load (assistive technology waits; so do the browser tests).
     loading: function (isLoading) { el.setAttribute("aria-busy", isLoading ? "true" : "false"); },
     datesSet: function (info) {
+      // The phone's agenda is not remembered as a choice for the desktop.
+      if (narrow.matches && info.view.type === "listMonth") return;
       try { window.localStorage.setItem(VIEW_KEY, info.view.type); } catch (e) { /* private mode */ }
     },
   });

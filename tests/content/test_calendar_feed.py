@@ -55,6 +55,8 @@ def test_feed_returns_wall_clock_times_in_the_organisations_zone(org, owner, log
     assert event["extendedProps"]["status"] == "scheduled"
     assert event["extendedProps"]["statusLabel"] == "Scheduled"
     assert {t["platform"] for t in event["extendedProps"]["targets"]} == {"mastodon", "x"}
+    # The icon's accessible name is the network's name, not a code.
+    assert {t["platformName"] for t in event["extendedProps"]["targets"]} == {"Mastodon", "X"}
 
 
 def test_feed_uses_the_users_own_time_zone_when_set(org, owner, login, two_accounts):

@@ -102,3 +102,45 @@ def test_clicking_a_post_opens_its_preview_and_an_empty_future_day_composes(sign
         .click(position={"x": 5, "y": 40})
     page.wait_for_url(f"**/o/acme/compose/?date={empty.isoformat()}&time=09:00")
     assert post.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_networks_show_by_name_labels_are_capitalised_and_a_phone_gets_an_agenda(
+        signed_in_page, sandbox):
+    org = OrganizationFactory(slug="acme", name="Acme", timezone=BERLIN)
+    approver = MembershipFactory(organization=org, role=Role.APPROVER).user
+    account = ConnectedAccountFactory(organization=org, provider="sandbox")
+    day = to_wall_clock(timezone.now(), BERLIN).date() + dt.timedelta(days=1)
+    post = post_create(organization=org, actor=approver, data=PostData(
+        text="Agenda item " + "with a rather long text " * 4, account_ids=[account.pk]))
+    post_schedule(post=post, actor=approver,
+                  scheduled_at=resolve_local(dt.datetime.combine(day, dt.time(14, 30)), BERLIN).at)
+
+    page = signed_in_page(approver)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/o/acme/calendar/")
+    page.locator("#calendar[data-ready]").wait_for()
+    page.evaluate(f"window.socialmgrCalendar.changeView('dayGridMonth', '{day.isoformat()}')")
+    page.locator("#calendar[aria-busy='false']").wait_for()
+    for label in ("Today", "Month", "Week", "List"):
+        assert page.get_by_role("button", name=label, exact=True).count() == 1
+    event = page.locator(".fc-event", has_text="Agenda item")
+    event.wait_for()
+    icon = event.get_by_role("img", name=f"Sandbox: {account.handle}")
+    assert icon.count() == 1
+    assert "SA" not in event.inner_text().split()
+    # Nothing in the card sticks out of its day cell.
+    overflow = event.evaluate(
+        "e => [...e.querySelectorAll('*')].filter(c => c.getBoundingClientRect().right >"
+        " e.closest('td').getBoundingClientRect().right + 1).length")
+    assert overflow == 0
+
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto("/o/acme/calendar/")
+    page.locator("#calendar[data-ready]").wait_for()
+    page.locator("#calendar[aria-busy='false']").wait_for()
+    assert page.evaluate("window.socialmgrCalendar.view.type") == "listMonth"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.evaluate(f"window.socialmgrCalendar.gotoDate('{day.isoformat()}')")
+    page.locator(".fc-list-event", has_text="Agenda item").wait_for()
+    assert "14:30" in page.locator(".fc-list-event", has_text="Agenda item").inner_text()
