@@ -47,6 +47,7 @@ class LinkedInProvider(Provider):
     name = "LinkedIn"
     connect_kind: ClassVar[str] = "oauth"
     supports_find_published: ClassVar[bool] = True
+    supports_first_comment: ClassVar[bool] = True
 
     def __init__(self) -> None:
         self.client = LinkedInClient()
@@ -227,6 +228,39 @@ class LinkedInProvider(Provider):
         urn = pick(answer, "commentUrn", str, what="LinkedIn comment", default="") or \
             pick(answer, "$URN", str, what="LinkedIn comment")
         return RemotePost(id=urn, url=post_url(body["object"]), published_at=timezone.now())
+
+    def comment(self, account: ConnectedAccount, request: PublishRequest) -> RemotePost:
+        """The first comment: `POST /rest/socialActions/{post urn}/comments` with the author
+        as `actor`, the post as `object` and `message.text`."""
+        body = {"actor": self.author(account), "object": request.reply_to,
+                "message": {"text": request.text}}
+        answer = self._rest_json(account, "POST",
+                                 f"socialActions/{urn_path(request.reply_to)}/comments",
+                                 json=body)
+        urn = pick(answer, "commentUrn", str, what="LinkedIn comment", default="") or \
+            pick(answer, "$URN", str, what="LinkedIn comment")
+        return RemotePost(id=urn, url=post_url(request.reply_to), published_at=timezone.now())
+
+    def find_comment(self, account: ConnectedAccount,
+                     request: PublishRequest) -> RemotePost | None:
+        """Our comment under the post, if it went out. Reading a member's comments needs
+        r_member_social, which LinkedIn grants to select partners only: not checkable there."""
+        if not self.is_page(account):
+            raise NotSupported("LinkedIn does not let apps read a member's comments")
+        own = self.author(account)
+        data = self._rest_json(account, "GET",
+                               f"socialActions/{urn_path(request.reply_to)}/comments",
+                               params={"count": 50})
+        for row in pick(data, "elements", list, what="LinkedIn comments"):
+            message = row.get("message") if isinstance(row, dict) else None
+            if isinstance(message, dict) and row.get("actor") == own \
+                    and message.get("text") == request.text:
+                urn = row.get("commentUrn") or row.get("$URN")
+                if isinstance(urn, str):
+                    return RemotePost(id=urn, url=post_url(request.reply_to),
+                                      published_at=_from_ms((row.get("created") or {})
+                                                            .get("time")))
+        return None
 
     # --- analytics ----------------------------------------------------------------------
     def fetch_account_metrics(self, account: ConnectedAccount) -> AccountMetrics:

@@ -48,6 +48,7 @@ class FacebookPageProvider(MetaProvider):
     key = "facebook"
     name = "Facebook"
     platform = "Facebook"
+    supports_first_comment = True
 
     # --- connecting ---------------------------------------------------------------------
     def _choices(self, pages: list[Page], *, user_expires_at) -> list[ConnectResult]:
@@ -128,6 +129,31 @@ class FacebookPageProvider(MetaProvider):
             if isinstance(row, dict) and (row.get("message") or "") == request.text:
                 post_id = pick(row, "id", str, what="Facebook post")
                 return RemotePost(id=post_id, url=row.get("permalink_url") or post_url(post_id),
+                                  published_at=parse_time(row.get("created_time")))
+        return None
+
+    def comment(self, account: ConnectedAccount, request: PublishRequest) -> RemotePost:
+        """The first comment, as the page: `POST /{post-id}/comments` with `message`."""
+        answer = self.call(account, "POST", f"{request.reply_to}/comments",
+                           data={"message": request.text})
+        comment_id = pick(answer, "id", str, what="Facebook comment answer")
+        return RemotePost(id=comment_id, url=f"https://www.facebook.com/{comment_id}",
+                          published_at=timezone.now())
+
+    def find_comment(self, account: ConnectedAccount,
+                     request: PublishRequest) -> RemotePost | None:
+        """The page's own comment with this message under the post, if it went out."""
+        data = self.call(account, "GET", f"{request.reply_to}/comments",
+                         params={"fields": COMMENT_FIELDS, "filter": "toplevel",
+                                 "order": "reverse_chronological", "limit": 50})
+        for row in pick(data, "data", list, what="Facebook comments"):
+            author = row.get("from") if isinstance(row, dict) else None
+            if isinstance(author, dict) and author.get("id") == account.external_id \
+                    and (row.get("message") or "") == request.text:
+                comment_id = pick(row, "id", str, what="Facebook comment")
+                return RemotePost(id=comment_id,
+                                  url=str(row.get("permalink_url")
+                                          or f"https://www.facebook.com/{comment_id}"),
                                   published_at=parse_time(row.get("created_time")))
         return None
 

@@ -57,6 +57,7 @@ class InstagramProvider(MetaProvider):
     platform = "Instagram"
     # The Instagram Graph API deletes comments, never published media.
     supports_delete = False
+    supports_first_comment = True
 
     # --- connecting ---------------------------------------------------------------------
     def _choices(self, pages: list[Page], *, user_expires_at) -> list[ConnectResult]:
@@ -199,6 +200,28 @@ class InstagramProvider(MetaProvider):
             if isinstance(row, dict) and (row.get("caption") or "") == request.text:
                 return RemotePost(id=pick(row, "id", str, what="Instagram media"),
                                   url=str(row.get("permalink") or "https://www.instagram.com/"),
+                                  published_at=parse_time(row.get("timestamp")))
+        return None
+
+    def comment(self, account: ConnectedAccount, request: PublishRequest) -> RemotePost:
+        """The first comment: `POST /{ig-media-id}/comments` with `message`."""
+        answer = self.call(account, "POST", f"{request.reply_to}/comments",
+                           data={"message": request.text})
+        comment_id = pick(answer, "id", str, what="Instagram comment answer")
+        return RemotePost(id=comment_id, url="https://www.instagram.com/",
+                          published_at=timezone.now())
+
+    def find_comment(self, account: ConnectedAccount,
+                     request: PublishRequest) -> RemotePost | None:
+        """The account's own comment with this text on the media, if it went out."""
+        own = str(account.settings.get("username") or account.handle)
+        data = self.call(account, "GET", f"{request.reply_to}/comments",
+                         params={"fields": "id,text,timestamp,username", "limit": 50})
+        for row in pick(data, "data", list, what="Instagram comments"):
+            if isinstance(row, dict) and row.get("username") == own \
+                    and (row.get("text") or "") == request.text:
+                return RemotePost(id=pick(row, "id", str, what="Instagram comment"),
+                                  url="https://www.instagram.com/",
                                   published_at=parse_time(row.get("timestamp")))
         return None
 
