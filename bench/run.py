@@ -2,7 +2,8 @@
 
 Each benchmark is a module bench/<name>.py with `run() -> dict`. It runs against a
 throwaway database created (and migrated) here: DATABASE_URL's server when set
-(PostgreSQL is what the numbers are meant for), else SQLite. Results are also
+(PostgreSQL is what the numbers are meant for), else SQLite — unless every benchmark asked
+for says `NEEDS_DATABASE = False` (e.g. sentiment), when none is created. Results are also
 written to bench/results/<name>.json.
 """
 
@@ -40,23 +41,27 @@ def main(argv: list[str]) -> int:
         print(f"unknown benchmark(s): {', '.join(sorted(unknown))}; have: {available()}",
               file=sys.stderr)
         return 2
+    modules = {name: importlib.import_module(f"bench.{name}") for name in names}
+    needs_db = any(getattr(m, "NEEDS_DATABASE", True) for m in modules.values())
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    if needs_db:
+        connection.creation.create_test_db(verbosity=0, autoclobber=True)
     results_dir = ROOT / "bench" / "results"
     results_dir.mkdir(parents=True, exist_ok=True)
     try:
         for name in names:
             started = time.monotonic()
-            result = importlib.import_module(f"bench.{name}").run()
+            result = modules[name].run()
             result = {"bench": name, **result,
-                      "database": connection.vendor,
+                      "database": connection.vendor if needs_db else None,
                       "wall_s": round(time.monotonic() - started, 2)}
             line = json.dumps(result, sort_keys=False)
             print(line, flush=True)
             (results_dir / f"{name}.json").write_text(line + "\n")
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if needs_db:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0
 
 
