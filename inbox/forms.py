@@ -9,6 +9,7 @@ from inbox.models import (
     ItemStatus,
     SavedReply,
     SavedSearch,
+    Sentiment,
 )
 from inbox.selectors import ItemFilters, assignable_members
 from platforms.registry import PROVIDERS, UnknownProvider, get_provider
@@ -40,6 +41,11 @@ class FilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), required=False,
                              choices=[("", _("All types")), *ItemKind.choices])
     assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    sentiment = forms.ChoiceField(label=_("Sentiment"), required=False, choices=[
+        ("", _("Any sentiment")), *Sentiment.choices, ("none", _("Not analysed"))])
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[
+        ("", _("Newest first")), ("negative", _("Most negative first")),
+        ("positive", _("Most positive first"))])
     urgent = forms.BooleanField(label=_("Urgent only"), required=False)
     date_from = forms.DateField(label=_("From"), required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}))
@@ -71,7 +77,8 @@ class FilterForm(forms.Form):
             account=d["account"].pk if d["account"] else None, platform=d["platform"],
             kind=d["kind"], status="" if status == "all" else status,
             assignee=d["assignee"], urgent=d["urgent"], date_from=d["date_from"],
-            date_to=d["date_to"], q=d["q"], user_id=self.user.pk, account_ids=self.account_ids,
+            date_to=d["date_to"], q=d["q"], sentiment=d["sentiment"], sort=d["sort"],
+            user_id=self.user.pk, account_ids=self.account_ids,
         )
 
 

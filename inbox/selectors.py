@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from inbox.models import InboxItem, InboxSettings, ItemStatus
 from inbox.search import apply_search
@@ -24,6 +24,8 @@ class ItemFilters:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     q: str = ""
+    sentiment: str = ""  # "" | "negative" | "neutral" | "positive" | "none" (not scored)
+    sort: str = ""  # "" newest first | "negative" most negative first | "positive"
     user_id: int | None = None  # whose "me"
     # The accounts the member may use (None: every account; see member_account_scope).
     account_ids: frozenset[int] | None = None
@@ -76,6 +78,10 @@ def filtered_items(organization, f: ItemFilters) -> QuerySet[InboxItem]:
         qs = qs.filter(assignee_id=int(f.assignee))
     if f.urgent:
         qs = qs.filter(urgent=True)
+    if f.sentiment == "none":
+        qs = qs.filter(sentiment="")
+    elif f.sentiment:
+        qs = qs.filter(sentiment=f.sentiment)
     if f.date_from:
         qs = qs.filter(created_at__date__gte=f.date_from)
     if f.date_to:
@@ -83,8 +89,15 @@ def filtered_items(organization, f: ItemFilters) -> QuerySet[InboxItem]:
     return apply_search(qs, f.q)
 
 
-def encode_cursor(item: InboxItem) -> str:
-    return f"{item.created_at.isoformat()}_{item.pk}"
+SORTS = ("", "negative", "positive")
+
+
+def encode_cursor(item: InboxItem, sort: str = "") -> str:
+    position = f"{item.created_at.isoformat()}_{item.pk}"
+    if not sort:
+        return position
+    score = "n" if item.sentiment_score is None else repr(item.sentiment_score)
+    return f"{score}|{position}"
 
 
 def decode_cursor(value: str) -> tuple[dt.datetime, int] | None:
@@ -96,6 +109,34 @@ def decode_cursor(value: str) -> tuple[dt.datetime, int] | None:
         return None
 
 
+def _decode_sentiment_cursor(value: str):
+    """(score or None, created_at, id) of a sentiment-sorted page's last row, or None."""
+    score, sep, rest = value.partition("|")
+    position = decode_cursor(rest) if sep else None
+    if position is None:
+        return None
+    try:
+        return (None if score == "n" else float(score), *position)
+    except ValueError:
+        return None
+
+
+def _after_sentiment(qs: QuerySet, sort: str, after: str) -> QuerySet:
+    """Rows after the cursor in (score, -created_at, -id) order — ascending score for
+    "negative", descending for "positive" — with unscored items last either way."""
+    position = _decode_sentiment_cursor(after) if after else None
+    if position is None:
+        return qs
+    score, when, pk = position
+    later = Q(created_at__lt=when) | Q(created_at=when, id__lt=pk)
+    if score is None:
+        return qs.filter(Q(sentiment_score__isnull=True) & later)
+    beyond = Q(sentiment_score__gt=score) if sort == "negative" else Q(
+        sentiment_score__lt=score)
+    return qs.filter(beyond | (Q(sentiment_score=score) & later)
+                     | Q(sentiment_score__isnull=True))
+
+
 @dataclass
 class ItemPage:
     items: list[InboxItem]
@@ -104,8 +145,19 @@ class ItemPage:
 
 def item_page(organization, f: ItemFilters, *, after: str = "",
               limit: int = PAGE_SIZE) -> ItemPage:
-    """Newest first, keyset-paginated on (created_at, id): page N costs what page 1 costs."""
+    """Newest first, keyset-paginated on (created_at, id): page N costs what page 1 costs.
+    Sorted by sentiment (`f.sort`), keyset-paginated on (score, created_at, id)."""
     qs = filtered_items(organization, f)
+    if f.sort in ("negative", "positive"):
+        score = F("sentiment_score")
+        order = score.asc(nulls_last=True) if f.sort == "negative" else score.desc(
+            nulls_last=True)
+        items = list(_after_sentiment(qs, f.sort, after).select_related("account", "assignee")
+                     .order_by(order, "-created_at", "-id")[:limit + 1])
+        more = len(items) > limit
+        items = items[:limit]
+        return ItemPage(items=items,
+                        next_cursor=encode_cursor(items[-1], f.sort) if more else "")
     position = decode_cursor(after) if after else None
     if position:
         when, pk = position

@@ -30,3 +30,10 @@ def send_reply(reply_id: int) -> None:
 @shared_task(name="inbox.purge_expired", ignore_result=True)
 def purge_expired() -> None:
     services.inbox_purge_expired()
+
+
+@shared_task(name="inbox.score_sentiment", ignore_result=True)
+def score_sentiment(item_ids: list[int]) -> None:
+    from inbox.services.sentiment import sentiment_score_items
+
+    sentiment_score_items(item_ids)

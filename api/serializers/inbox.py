@@ -19,7 +19,7 @@ class InboxItemSerializer(serializers.ModelSerializer):
         model = InboxItem
         fields = ["id", "account", "kind", "remote_id", "parent", "author_handle",
                   "author_name", "text", "url", "created_at", "status", "assignee", "labels",
-                  "urgent", "sentiment"]
+                  "urgent", "sentiment", "sentiment_score", "sentiment_corrected"]
         read_only_fields = fields
 
 
@@ -52,3 +52,6 @@ class InboxFilterSerializer(serializers.Serializer):
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
     q = serializers.CharField(required=False, max_length=200, help_text="Full-text search.")
+    sentiment = serializers.ChoiceField(
+        choices=[*Sentiment.choices, ("none", _("Not analysed"))], required=False,
+        help_text="Only items with this sentiment (`none`: not analysed yet).")

@@ -46,4 +46,5 @@ INBOX_ITEM = {"id": 90, "account": 7, "kind": "comment", "remote_id": "109876",
               "parent": None, "author_handle": "@jo@example.social", "author_name": "Jo",
               "text": "When does the sale end?", "url": "https://example.social/@jo/109876",
               "created_at": "2026-11-20T10:05:00Z", "status": "open", "assignee": None,
-              "labels": [], "urgent": False, "sentiment": ""}
+              "labels": [], "urgent": False, "sentiment": "neutral",
+              "sentiment_score": 0.0, "sentiment_corrected": False}

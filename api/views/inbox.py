@@ -56,7 +56,8 @@ class InboxItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgView
             account=f.get("account"), platform=f.get("platform", ""), kind=f.get("kind", ""),
             status="" if f["status"] == "all" else f["status"], urgent=f["urgent"],
             assignee=f.get("assignee", ""), date_from=f.get("date_from"),
-            date_to=f.get("date_to"), q=f.get("q", ""), user_id=self.actor.pk,
+            date_to=f.get("date_to"), q=f.get("q", ""), sentiment=f.get("sentiment", ""),
+            user_id=self.actor.pk,
             account_ids=scope,
         )).select_related("account")
 

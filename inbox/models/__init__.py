@@ -11,6 +11,7 @@ from inbox.models.replies import (
     ReplyStatus,
 )
 from inbox.models.rules import AutomationRule
+from inbox.models.sentiment import SentimentCorrection
 
 __all__ = [
     "REPLY_INITIAL",
@@ -29,5 +30,6 @@ __all__ = [
     "SavedReply",
     "SavedSearch",
     "Sentiment",
+    "SentimentCorrection",
     "search_source",
 ]

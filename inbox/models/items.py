@@ -72,6 +72,12 @@ class InboxItem(models.Model):
     urgent = models.BooleanField(_("urgent"), default=False)
     sentiment = models.CharField(_("sentiment"), max_length=8, choices=Sentiment.choices,
                                  blank=True)
+    # The analyser's score in [-1, 1] (lib.sentiment), null when not scored. A person's
+    # correction (SentimentCorrection) sets `sentiment_corrected`: the analyser then never
+    # overwrites the label again.
+    sentiment_score = models.FloatField(_("sentiment score"), null=True, blank=True)
+    sentiment_corrected = models.BooleanField(_("sentiment corrected"), default=False,
+                                              db_default=False)
     # Automation rules that acted on this item, in order: [{"id": 1, "name": "…", "actions": […]}]
     applied_rules = models.JSONField(default=list, blank=True)
     # Response metrics: the first reply sent and who sent it.

@@ -18,6 +18,7 @@ from inbox.services.automation import active_rules, rules_evaluate
 from inbox.services.counts import open_count_invalidate
 from inbox.services.upsert import next_ids, stored_and_related, upsert_items
 from inbox.signals import items_received
+from lib.taskqueue import enqueue
 from platforms.base import InboxEntry
 
 log = logging.getLogger(__name__)
@@ -143,6 +144,10 @@ def inbox_ingest_entries(account, entries: Iterable[InboxEntry], *,
             ).update(deleted_at=timezone.now())
     if result.created or result.deleted:  # edits of known items leave the counts as they are
         open_count_invalidate(account.organization_id)
+    if result.created:
+        # Sentiment is scored by a worker after the commit: the analyser costs about as much
+        # per item as this whole upsert (bench/inbox.py), and nothing here waits for it.
+        enqueue("inbox.score_sentiment", result.created)
     return result
 
 
