@@ -18,17 +18,20 @@ from django.conf import settings
 from django.test.utils import override_settings
 
 from sandbox.control import SandboxControl
+from sandbox.knobs import demo_knobs
 
 logger = logging.getLogger(__name__)
 
+# (username, display name, network shape): one account shaped like each network, with that
+# network's limits, metrics and avatar colour (sandbox/shapes.py).
 DEMO_ACCOUNTS = [
-    ("acme_coffee", "Acme Coffee Roasters"),
-    ("acme_support", "Acme Support"),
-    ("acme_careers", "Acme Careers"),
-    ("lena_at_acme", "Lena @ Acme"),
+    ("acme_coffee", "Acme Coffee Roasters", "mastodon"),
+    ("acmecoffee_sky", "Acme Coffee", "bluesky"),
+    ("acme_support", "Acme Support", "x"),
+    ("acme_careers", "Acme Coffee Careers", "linkedin"),
+    ("acme_cafe_pics", "Acme Café Moments", "instagram"),
 ]
 STATE_FILE = "sandbox.json"
-BACKFILL_HOURS = 48  # demo accounts start with two days of mentions in their inbox
 
 
 def seed(org, users) -> None:
@@ -41,9 +44,12 @@ def seed(org, users) -> None:
         if control is None:
             print(f"  sandbox: not reachable at {settings.SANDBOX_URL}; no demo accounts")
             return
-        for username, display_name in DEMO_ACCOUNTS:
-            _ensure_account(org, control, username, display_name, actor=users[Role.OWNER])
-    print(f"  sandbox: {len(DEMO_ACCOUNTS)} demo accounts connected ({settings.SANDBOX_URL})")
+        control.knobs(**demo_knobs(settings.DEMO_ACTIVITY_PER_MINUTE, len(DEMO_ACCOUNTS)))
+        for username, display_name, shape in DEMO_ACCOUNTS:
+            _ensure_account(org, control, username, display_name, shape,
+                            actor=users[Role.OWNER])
+    print(f"  sandbox: {len(DEMO_ACCOUNTS)} demo accounts connected ({settings.SANDBOX_URL}), "
+          f"about {settings.DEMO_ACTIVITY_PER_MINUTE:g} new inbox items a minute")
 
 
 @contextlib.contextmanager
@@ -57,7 +63,8 @@ def _running_sandbox() -> Iterator[SandboxControl | None]:
         return
     from sandbox import Knobs, SandboxApp, SandboxServer
 
-    app = SandboxApp(Knobs.from_env(backfill_hours=BACKFILL_HOURS),
+    app = SandboxApp(Knobs.from_env(**demo_knobs(settings.DEMO_ACTIVITY_PER_MINUTE,
+                                                 len(DEMO_ACCOUNTS))),
                      state_file=str(settings.VAR_DIR / STATE_FILE))
     server = SandboxServer(app).start()
     try:
@@ -67,12 +74,14 @@ def _running_sandbox() -> Iterator[SandboxControl | None]:
         server.stop()  # writes the state file
 
 
-def _ensure_account(org, control: SandboxControl, username: str, display_name: str, *, actor):
+def _ensure_account(org, control: SandboxControl, username: str, display_name: str, shape: str,
+                    *, actor):
     from accounts.models import AccountStatus, ConnectedAccount
     from accounts.services.connected_accounts import (
         account_connect,
         account_disconnect,
         account_reconnected,
+        account_record_sync,
     )
     from platforms.errors import AuthExpired, ProviderError
     from platforms.registry import get_provider
@@ -83,6 +92,7 @@ def _ensure_account(org, control: SandboxControl, username: str, display_name: s
     if existing is not None and existing.status == AccountStatus.ACTIVE:
         try:
             provider.fetch_account_metrics(existing)
+            account_record_sync(account=existing)
             return existing  # connected and working: nothing to do
         except AuthExpired:
             pass
@@ -92,12 +102,17 @@ def _ensure_account(org, control: SandboxControl, username: str, display_name: s
     redirect_uri = f"{settings.SITE_URL}/sandbox-demo/callback/"
     start = provider.connect_start(redirect_uri=redirect_uri, organization=org)
     params = control.authorize(start.redirect_url, username=username,
-                               display_name=display_name)
+                               display_name=display_name, shape=shape)
     result = provider.connect_complete(redirect_uri=redirect_uri, state=start.state,
                                        params=params, organization=org)
     if existing is not None:
         if existing.external_id == result.account.external_id:
-            return account_reconnected(account=existing, result=result, actor=actor)
+            account = account_reconnected(account=existing, result=result, actor=actor)
+            account_record_sync(account=account)
+            return account
         account_disconnect(account=existing, actor=actor)  # the sandbox's world was reset
-    return account_connect(organization=org, provider_key="sandbox", result=result,
-                           actor=actor)
+    account = account_connect(organization=org, provider_key="sandbox", result=result,
+                              actor=actor)
+    provider.fetch_account_metrics(account)  # the first sync, as the beat would do it
+    account_record_sync(account=account)
+    return account

@@ -1,10 +1,12 @@
-"""Demo history for `seed_demo`: four months of posts, metrics and inbox work on the sandbox
-accounts, so a newcomer's analytics dashboard shows real charts instead of empty axes.
+"""Demo history for `seed_demo`: four weeks of published posts, metric snapshots and follower
+series on the sandbox accounts, so a newcomer's analytics dashboard shows real charts instead
+of empty axes. (The conversations are `inbox.demo`'s.)
 
 Idempotent: an organisation that already has demo history is left alone. The numbers are
 shaped like the sandbox's own (audiences that grow with a daily wobble, engagement that
-rises fast after publishing and levels off), and only the metrics the sandbox reports are
-filled in: reach, clicks and saves stay "not available", as they would.
+rises fast after publishing and levels off), and each account gets the metrics of the
+network it is shaped like (sandbox/shapes.py): an Instagram-like account reports reach and
+saves, an X-like one clicks and quotes; the others stay "not available", as they would.
 """
 
 from __future__ import annotations
@@ -18,12 +20,18 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-DAYS = 120
+DAYS = 28  # four weeks
 PREFIX = "demo-"
 LABELS = [("Autumn blend", "#b45309"), ("Behind the scenes", "#0f766e"),
           ("Hiring", "#7c3aed"), ("Brewing tips", "#2563eb")]
 TEXTS = [
     "Our {label} is here: notes of cocoa, cherry and a long, sweet finish. ☕",
+    "Saturday cupping at the Kreuzberg shop: six coffees, one favourite. Who joins us?",
+    "Meet Jana, who has roasted with us for seven years and still tastes every batch.",
+    "Our Guji lot landed this week. Floral, bright and gone fast last year. #{tag}",
+    "Three mistakes that make espresso bitter, and how to fix each one.",
+    "We switched every shop to oat milk by default. Here is why.",
+    "Open roastery day on Sunday: tours at 11, 13 and 15 o'clock. Free entry.",
     "Five minutes with our head roaster on why we roast lighter in autumn. #{tag}",
     "Pour-over tip: bloom for 45 seconds, then pour in slow circles. More: https://acme.example/brew",
     "We are hiring baristas for our new shop! Apply: https://acme.example/jobs",
@@ -33,8 +41,21 @@ TEXTS = [
     "New in the shop: the Acme travel grinder. https://acme.example/shop",
 ]
 BUCKETS = (1, 6, 24, 72, 168, 720)
-SOURCES = {"impressions": "impressions_count", "likes": "favourites_count",
-           "reposts": "reblogs_count", "replies": "replies_count", "quotes": "quotes_count"}
+BASE_SOURCES = {"likes": "favourites_count", "reposts": "reblogs_count",
+                "replies": "replies_count"}
+EXTRA_SOURCES = {"impressions": "impressions_count", "quotes": "quotes_count",
+                 "reach": "reach_count", "clicks": "clicks_count", "saves": "saves_count"}
+SHARE = {"likes": 1.0, "reposts": 0.2, "replies": 0.1, "quotes": 0.03, "clicks": 0.6,
+         "saves": 0.15}
+
+
+def sources_of(account) -> dict[str, str]:
+    """The metrics the account's network shape reports, and the field each comes from."""
+    from sandbox.shapes import DEFAULT, SHAPES
+
+    key = ((account.settings or {}).get("shape") or {}).get("key") or DEFAULT
+    extra = SHAPES.get(key, SHAPES[DEFAULT])["metrics"]
+    return {**BASE_SOURCES, **{m: EXTRA_SOURCES[m] for m in extra}}
 PEAK_HOURS = {8: 1.2, 9: 1.5, 10: 1.3, 12: 1.1, 17: 1.3, 18: 1.6, 19: 1.4, 20: 1.1}
 WEEKDAY_FACTOR = {0: 1.0, 1: 1.2, 2: 1.25, 3: 1.15, 4: 0.95, 5: 0.7, 6: 0.65}
 
@@ -57,7 +78,6 @@ def seed(org, users) -> None:
             rng = random.Random(f"{account.external_id}-analytics")
             _account_history(org, account, rng, now)
             _post_history(org, account, users, labels, rng, now)
-            _inbox_history(org, account, users, rng, now)
     print(f"  analytics: {DAYS} days of demo history for {len(accounts)} accounts")
 
 
@@ -96,6 +116,7 @@ def _post_history(org, account, users, labels, rng, now) -> None:
 
     tz = ZoneInfo(org.timezone)
     username = account.handle.lstrip("@")
+    sources = sources_of(account)
     snapshots, n = [], 0
     for day in range(DAYS, 0, -1):
         if rng.random() < 0.35:
@@ -125,13 +146,13 @@ def _post_history(org, account, users, labels, rng, now) -> None:
                 break
             curve = 1 - math.exp(-bucket / 6)
             impressions = int(reach * curve)
-            latest = {"impressions": impressions, "likes": int(impressions * like_rate),
-                      "reposts": int(impressions * like_rate * 0.2),
-                      "replies": int(impressions * like_rate * 0.1),
-                      "quotes": int(impressions * like_rate * 0.03)}
+            values = {"impressions": impressions, "reach": int(impressions * 0.7)}
+            values.update({m: int(impressions * like_rate * share)
+                           for m, share in SHARE.items()})
+            latest = {m: values[m] for m in sources}
             snapshots.append(PostMetricSnapshot(
                 organization=org, account=account, target=target, age_bucket=bucket,
-                fetched_at=fetched, sources=SOURCES, **latest))
+                fetched_at=fetched, sources=sources, **latest))
             latest_at, taken = fetched, taken + 1
         if latest:
             TargetMetrics.objects.create(
@@ -140,29 +161,5 @@ def _post_history(org, account, users, labels, rng, now) -> None:
                 next_due_at=None, fetched_at=latest_at, snapshots=taken,
                 engagements=engagements_of(latest),
                 sources={m: {"field": f, "fetched_at": latest_at.isoformat()}
-                         for m, f in SOURCES.items()}, **latest)
+                         for m, f in sources.items()}, **latest)
     PostMetricSnapshot.objects.bulk_create(snapshots, batch_size=1000)
-
-
-def _inbox_history(org, account, users, rng, now) -> None:
-    from accounts.roles import Role
-    from inbox.models import InboxItem
-
-    responders = [u for r, u in users.items() if r in (Role.EDITOR, Role.APPROVER, Role.ADMIN)]
-    speed = {u.pk: rng.uniform(10, 240) for u in responders}
-    items = []
-    for day in range(DAYS, 0, -1):
-        for i in range(rng.randint(0, 5)):
-            created = now - dt.timedelta(days=day, minutes=rng.randint(0, 1439))
-            who = rng.choice(responders) if responders and rng.random() < 0.75 else None
-            answered = (created + dt.timedelta(minutes=rng.expovariate(1 / speed[who.pk]))
-                        if who else None)
-            items.append(InboxItem(
-                organization=org, account=account, kind=rng.choice(["comment", "mention"]),
-                remote_id=f"{PREFIX}inbox-{account.pk}-{day}-{i}",
-                author_handle=f"@fan{rng.randint(1, 400)}", author_name="",
-                text=rng.choice(["Love this!", "Where can I buy the autumn blend?",
-                                 "Is the shop open on Sunday?", "Great tip, thanks!"]),
-                created_at=created, status="done" if who else "open",
-                done_at=answered, first_response_at=answered, first_responder=who))
-    InboxItem.objects.bulk_create(items, ignore_conflicts=True)

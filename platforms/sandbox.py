@@ -8,6 +8,7 @@ each status (so a lost answer is reconciled exactly) and an impressions count.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 from urllib.parse import urlencode
@@ -144,8 +145,10 @@ class SandboxProvider(Provider):
             external_id=account_id, handle=f"@{username}",
             display_name=pick(me, "display_name", str, what="sandbox account", default=""),
             avatar_url=pick(me, "avatar", str, what="sandbox account", default=""))
+        shape = me.get("sandbox_shape") if isinstance(me.get("sandbox_shape"), dict) else {}
         return ConnectResult(account=remote, tokens=tokens,
-                             settings={"account_id": account_id, "client_id": client_id})
+                             settings={"account_id": account_id, "client_id": client_id,
+                                       "shape": _shape_settings(shape)})
 
     def refresh(self, account) -> Tokens | None:
         if not account.has_refresh_token:
@@ -191,7 +194,15 @@ class SandboxProvider(Provider):
             data = self.client.json("GET", f"{self.base_url()}/api/v1/instance")
             configuration = pick(data, "configuration", dict, what="sandbox instance")
             cache.set(key, configuration, LIMITS_CACHE_SECONDS)
-        return limits_from(configuration)
+        limits = limits_from(configuration)
+        shape = (account.settings or {}).get("shape") if account is not None else None
+        if isinstance(shape, dict) and shape.get("key", "mastodon") != "mastodon":
+            # An account shaped like another network has that network's limits.
+            limits = dataclasses.replace(
+                limits, max_chars=shape.get("max_characters", limits.max_chars),
+                max_media=shape.get("max_media_attachments", limits.max_media),
+                url_length=shape.get("characters_reserved_per_url", limits.url_length))
+        return limits
 
     # --- publishing ---------------------------------------------------------------------
     def publish(self, account, request: PublishRequest) -> RemotePost:
@@ -317,6 +328,17 @@ def _is_ours(status: dict, request: PublishRequest, wanted_text: str) -> bool:
         return status.get("idempotency_key") == request.idempotency_key
     same_parent = (status.get("in_reply_to_id") or "") == (request.reply_to or "")
     return same_parent and normalise_for_match(status_text(status)) == wanted_text
+
+
+def _shape_settings(shape: dict) -> dict:
+    """The network shape the sandbox reports on an account, kept in the account's settings."""
+    kept = {"key": str(shape.get("key") or "mastodon")[:20],
+            "label": str(shape.get("label") or "")[:40]}
+    for name in ("max_characters", "max_media_attachments", "characters_reserved_per_url"):
+        value = shape.get(name)
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            kept[name] = value
+    return kept
 
 
 def limits_from(configuration: dict) -> Limits:

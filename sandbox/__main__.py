@@ -32,12 +32,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--activity-per-hour", type=float)
     parser.add_argument("--backfill-hours", type=float)
     parser.add_argument("--seed", type=int)
+    parser.add_argument("--demo", action="store_true",
+                        help="the demo's calm trickle: DEMO_ACTIVITY_PER_MINUTE new inbox items "
+                        "a minute across 5 accounts, no backfill (SANDBOX_<KNOB> still wins)")
     parser.add_argument("--verbose", action="store_true", help="log every request")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="sandbox %(levelname)s %(message)s")
     try:
-        knobs = Knobs.from_env(
+        knobs = Knobs.from_env(demo=args.demo,
             latency_ms=args.latency_ms, jitter_ms=args.jitter_ms, error_rate=args.error_rate,
             token_ttl_s=args.token_ttl_s, rate_limit_calls=args.rate_limit_calls,
             rate_limit_window_s=args.rate_limit_window_s,

@@ -11,21 +11,12 @@ from __future__ import annotations
 import hashlib
 import math
 
+from sandbox import phrases
+
 SLOT_S = 60  # one possible event per account per minute
 MAX_CATCH_UP_S = 7 * 86400
 
-PEOPLE = [
-    ("lena", "fediverse.example", "Lena Hoffmann"),
-    ("marco", "social.example", "Marco Rossi"),
-    ("aiko", "mastodon.example", "Aiko Tanaka 🌸"),
-    ("sam", "toot.example", "Sam O'Brien"),
-    ("fatima", "fediverse.example", "Fatima Zahra"),
-    ("jonas", "social.example", "Jonas Weber"),
-    ("priya", "mastodon.example", "Priya Natarajan"),
-    ("olu", "toot.example", "Olúwadámilọ́lá"),
-    ("grumpy", "social.example", "Grumpy Customer"),
-    ("mallory", "evil.example", "<img src=x onerror=alert(1)> Mallory"),
-]
+PEOPLE = phrases.PEOPLE  # plausible people; hostile strings belong in tests, not here
 REPLIES = [
     "Great post, thanks for sharing!",
     "Interesting – do you have a source for this?",
@@ -36,7 +27,6 @@ REPLIES = [
     "This is exactly what we needed & more.",
     "Hmm, I'm not convinced. Why not do it the other way round?",
     "Nice! See also https://example.org/related-article",
-    "<script>alert('xss')</script> just testing your escaping",
 ]
 MENTIONS = [
     "Has anyone tried the new product from {handle}?",
@@ -122,3 +112,12 @@ def status_numbers(seed: int, status_id: str, created_at: float, now: float) -> 
         "favourites": int(impressions * like_rate),
         "reblogs": int(impressions * like_rate * 0.2),
     }
+
+
+def remark(seed: int, account_id: str, at: float) -> str:
+    """What someone says to an account at a time: a question, praise or a complaint, in
+    English or German, built from varied parts (rarely the same sentence twice)."""
+    roll = unit(seed, account_id, at, "remark")
+    kind = "question" if roll < 0.45 else "praise" if roll < 0.8 else "complaint"
+    language = "de" if unit(seed, account_id, at, "language") < 0.5 else "en"
+    return phrases.pick(digest(seed, account_id, at, "words"), kind, language)

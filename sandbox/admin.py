@@ -102,7 +102,8 @@ class Admin:
             raise HttpError(400, "username: letters, digits and _ only (at most 30)")
         with self.state.lock:
             account = world.local_account(self.state, username,
-                                          str(data.get("display_name") or ""))
+                                          str(data.get("display_name") or ""),
+                                          str(data.get("shape") or ""))
             tokens = world.issue_tokens(self.state, account_id=account["id"],
                                         client_id=str(data.get("client_id") or "sandbox-admin"),
                                         scope="read write")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from lib.counting import count_mastodon
-from sandbox import render, world
+from sandbox import render, shapes, world
 from sandbox.paging import page
 from sandbox.state import State
 from sandbox.stats import Stats
@@ -147,14 +147,21 @@ def create_status(state: State, req: Request, account: dict, *, stats: Stats,
 def _validate_status(state: State, account: dict, text: str, media_ids: list[str],
                      reply_to: str | None) -> None:
     k = state.knobs
+    max_characters, max_media, url_length = (k.max_characters, k.max_media_attachments,
+                                             k.characters_reserved_per_url)
+    if account.get("shape") and account["shape"] != shapes.DEFAULT:
+        shape = shapes.shape_of(account)  # a shaped account has its network's limits
+        max_characters, max_media, url_length = (shape["max_characters"],
+                                                 shape["max_media_attachments"],
+                                                 shape["characters_reserved_per_url"])
     if not text.strip() and not media_ids:
         raise HttpError(422, "Validation failed: Text can't be blank")
-    if count_mastodon(text, url_length=k.characters_reserved_per_url) > k.max_characters:
-        raise HttpError(422, f"Validation failed: Text character limit of {k.max_characters} "
+    if count_mastodon(text, url_length=url_length) > max_characters:
+        raise HttpError(422, f"Validation failed: Text character limit of {max_characters} "
                         "exceeded")
-    if len(media_ids) > k.max_media_attachments:
+    if len(media_ids) > max_media:
         raise HttpError(422, "Validation failed: Media attachments exceed the limit of "
-                        f"{k.max_media_attachments}")
+                        f"{max_media}")
     for media_id in media_ids:
         media = state.world["media"].get(media_id)
         if media is None or media["account_id"] != account["id"] or media["status_id"]:
@@ -293,3 +300,15 @@ def avatar(state: State, req: Request, id: str) -> Response:
            f'<text x="48" y="62" font-family="sans-serif" font-size="44" fill="#fff" '
            f'text-anchor="middle">{letter}</text></svg>')
     return Response(200, svg.encode(), {"Cache-Control": "max-age=86400"}, "image/svg+xml")
+
+
+def avatar_png(state: State, req: Request, id: str) -> Response:
+    """A local account's picture (PNG, drawn in its network shape's colour)."""
+    from sandbox import avatars
+
+    with state.lock:
+        account = state.world["accounts"].get(id)
+    if account is None or account.get("remote"):
+        raise HttpError(404, "Record not found")
+    body = avatars.png(account["display_name"] or account["username"], account.get("shape", ""))
+    return Response(200, body, {"Cache-Control": "max-age=86400"}, "image/png")

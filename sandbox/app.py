@@ -80,6 +80,7 @@ class SandboxApp:
         r.add("GET", "/@:username", partial(api.profile_page, s), kind="page")
         r.add("GET", "/@:username/:id", partial(api.status_page, s), kind="page")
         r.add("GET", "/avatars/:id.svg", partial(api.avatar, s), kind="page")
+        r.add("GET", "/avatars/:id.png", partial(api.avatar_png, s), kind="page")
         r.add("GET", "/media/:id", partial(api.media_file, s), kind="page")
         r.add("GET", "/_sandbox/style.css", lambda req: Response(
             200, oauth.STYLE.encode(), {}, "text/css; charset=utf-8"), kind="page")

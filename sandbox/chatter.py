@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from sandbox import activity
+from sandbox import activity, phrases
 from sandbox.state import State
 
 SLOT_S = 60
@@ -81,20 +81,39 @@ def catch_up(state: State) -> None:
     since = max(since, now - knobs.public_backfill_days * 86400)
     if now - since < 1:
         return
-    events = activity.planned_events(knobs.seed, CHATTER_ACCOUNT, since, now,
-                                     knobs.public_per_hour)
+    # Before the world first caught up (the backfill) at the backfill rate, then live.
+    backfill_rate = (knobs.public_backfill_per_hour if knobs.public_backfill_per_hour >= 0
+                     else knobs.public_per_hour)
+    live_from = min(max(since, origin), now)
+    events = (activity.planned_events(knobs.seed, CHATTER_ACCOUNT, since, live_from,
+                                      backfill_rate)
+              + activity.planned_events(knobs.seed, CHATTER_ACCOUNT, live_from, now,
+                                        knobs.public_per_hour))
     for at, _roll in events:
         username, domain, name = activity.PEOPLE[
             activity.digest(knobs.seed, at, "chatter-who") % len(activity.PEOPLE)]
         author = world.remote_account(state, username, domain, name)
         tag = pick_tag(knobs.seed, at, origin, "tag")
         tag2 = pick_tag(knobs.seed, at, origin, "tag2")
-        template = activity.sentence(TEMPLATES, knobs.seed, at, "chatter")
-        text = template.format(tag=tag, tag2=tag2 if tag2 != tag else "coffee")
+        text = _text(knobs.seed, at, tag, tag2)
         world.create_status(state, account_id=author["id"], text=text, media_ids=[],
                             in_reply_to_id=None, at=at)
     state.world["public_until"] = now
     state.touch()
+
+
+def _text(seed: int, at: float, tag: str, tag2: str) -> str:
+    """A public post: a fixed line now and then, mostly a varied sentence with its tags."""
+    roll = activity.unit(seed, at, "chatter-shape")
+    if roll < 0.25:
+        template = activity.sentence(TEMPLATES, seed, at, "chatter")
+        return template.format(tag=tag, tag2=tag2 if tag2 != tag else "coffee")
+    language = "de" if activity.unit(seed, at, "chatter-language") < 0.5 else "en"
+    kind = "question" if roll < 0.5 else "praise" if roll < 0.85 else "complaint"
+    words = phrases.pick(activity.digest(seed, at, "chatter-words"), kind, language)
+    if roll < 0.6:
+        words = f"Acme Coffee, {words if words.startswith('I ') else words[0].lower() + words[1:]}"
+    return f"{words} #{tag}" + (f" #{tag2}" if tag2 != tag else "")
 
 
 def public_statuses(state: State) -> list[dict]:

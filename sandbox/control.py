@@ -94,10 +94,10 @@ class SandboxControl:
 
     # --- acting as the person at the authorisation page ------------------------------------
     def authorize(self, authorize_url: str, *, username: str, display_name: str = "",
-                  deny: bool = False) -> dict[str, str]:
+                  shape: str = "", deny: bool = False) -> dict[str, str]:
         """Submit the authorisation page as its user would; returns the callback's query."""
         query = {k: v[0] for k, v in parse_qs(urlsplit(authorize_url).query).items()}
-        form = {**query, "username": username, "display_name": display_name,
+        form = {**query, "username": username, "display_name": display_name, "shape": shape,
                 "decision": "deny" if deny else "authorize"}
         response = self.session.post(f"{self.url}/oauth/authorize", data=form,
                                      allow_redirects=False, timeout=self.timeout)

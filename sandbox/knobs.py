@@ -50,6 +50,7 @@ class Knobs:
     # Public posts by people on the network with hashtags and brand names (listening, trends).
     public_per_hour: float = 6.0
     public_backfill_days: float = 30.0
+    public_backfill_per_hour: float = -1.0  # the backfill's rate (below 0: public_per_hour)
     max_characters: int = 500
     characters_reserved_per_url: int = 23
     max_media_attachments: int = 4
@@ -60,9 +61,13 @@ class Knobs:
     ])
 
     @classmethod
-    def from_env(cls, **overrides) -> Knobs:
-        """Defaults, then SANDBOX_<KNOB> environment variables, then explicit overrides."""
+    def from_env(cls, *, demo: bool = False, **overrides) -> Knobs:
+        """Defaults (the demo's trickle if `demo`), then SANDBOX_<KNOB> environment
+        variables, then explicit overrides."""
         knobs = cls()
+        if demo:
+            knobs.update(demo_knobs(float(os.environ.get("DEMO_ACTIVITY_PER_MINUTE") or
+                                          DEMO_ACTIVITY_DEFAULT), DEMO_ACCOUNTS))
         values = {}
         for f in fields(cls):
             raw = os.environ.get(f"SANDBOX_{f.name.upper()}")
@@ -91,6 +96,30 @@ class Knobs:
 
 _LIST_FIELDS = {"error_statuses", "fault_routes", "supported_mime_types"}
 
+# The demo's calm trickle: new inbox items across all demo accounts, per minute.
+DEMO_ACTIVITY_DEFAULT = 2.0
+DEMO_ACTIVITY_MAX = 5.0
+DEMO_ACCOUNTS = 5  # accounts.demo.DEMO_ACCOUNTS
+DEMO_PUBLIC_BACKFILL_DAYS = 7.0
+DEMO_PUBLIC_BACKFILL_PER_HOUR = 0.4  # about 65 public posts over the week
+NOTIFICATIONS_PER_INBOX_ITEM = 2  # about half of the activity is mentions and replies
+
+
+def demo_knobs(per_minute: float, accounts: int) -> dict:
+    """Knobs for a demo whose inbox gets about `per_minute` new items a minute (at most
+    DEMO_ACTIVITY_MAX; 0 switches new activity off), spread over `accounts` accounts.
+
+    Half of the rate comes as mentions and replies to the accounts (notifications are twice
+    that: likes, boosts and follows too), a quarter as public posts that listening may pick
+    up. No mentions are backfilled (the demo seeder writes the history itself); the public
+    posts of the last week are, sparsely, so listening and its trends have something to show.
+    """
+    rate = min(max(float(per_minute), 0.0), DEMO_ACTIVITY_MAX)
+    per_account = rate * 60 / 2 * NOTIFICATIONS_PER_INBOX_ITEM / max(1, accounts)
+    return {"activity_per_hour": per_account, "public_per_hour": rate * 60 / 4,
+            "backfill_hours": 0.0, "public_backfill_days": DEMO_PUBLIC_BACKFILL_DAYS,
+            "public_backfill_per_hour": DEMO_PUBLIC_BACKFILL_PER_HOUR}
+
 
 def _coerce(name: str, kind: str, value):
     try:
@@ -106,7 +135,7 @@ def _coerce(name: str, kind: str, value):
             return str(value)
     except (TypeError, ValueError):
         raise ValueError(f"knob {name!r} has a bad value: {value!r}") from None
-    if number < 0 and name != "clock_offset_s":
+    if number < 0 and name not in ("clock_offset_s", "public_backfill_per_hour"):
         raise ValueError(f"knob {name!r} cannot be negative")
     if name.endswith("_rate") and number > 1:
         raise ValueError(f"knob {name!r} is a fraction between 0 and 1")

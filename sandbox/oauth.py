@@ -122,7 +122,8 @@ def authorize_decide(state: State, req: Request) -> Response:
             params["client_id"], {"client_secret": "", "name": "", "redirect_uris": []})
         if back not in client["redirect_uris"]:
             client["redirect_uris"].append(back)  # auto-registration: any client may use it
-        account = world.local_account(state, username, req.field("display_name").strip())
+        account = world.local_account(state, username, req.field("display_name").strip(),
+                                      req.field("shape").strip())
         code = secrets.token_urlsafe(24)
         state.world["codes"][code] = {
             "client_id": params["client_id"], "redirect_uri": back, "account_id": account["id"],

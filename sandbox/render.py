@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from sandbox import activity, chatter
+from sandbox import activity, chatter, shapes
 from sandbox.state import State
 
 URL_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/?#[]@!$&'()*+,;=%"
@@ -43,7 +43,8 @@ def account_json(state: State, account: dict, base_url: str) -> dict:
     seed = state.knobs.seed
     local = not account.get("remote")
     statuses = account.get("statuses_count", 0)
-    return {
+    picture = f"{base_url}/avatars/{account['id']}.{'png' if local else 'svg'}"
+    data = {
         "id": account["id"],
         "username": account["username"],
         "acct": account["acct"],
@@ -53,8 +54,8 @@ def account_json(state: State, account: dict, base_url: str) -> dict:
         "created_at": iso(account["created_at"]),
         "note": "<p>" + html.escape(account.get("note", "")) + "</p>",
         "url": account_url(account, base_url),
-        "avatar": f"{base_url}/avatars/{account['id']}.svg",
-        "avatar_static": f"{base_url}/avatars/{account['id']}.svg",
+        "avatar": picture,
+        "avatar_static": picture,
         "header": "",
         "followers_count": activity.followers(seed, account["id"], account["created_at"], now)
         if local else activity.digest(seed, account["id"]) % 900,
@@ -64,6 +65,9 @@ def account_json(state: State, account: dict, base_url: str) -> dict:
         "fields": [],
         "emojis": [],
     }
+    if local:  # not part of Mastodon's API: which network this account behaves like
+        data["sandbox_shape"] = shapes.public(account.get("shape", ""))
+    return data
 
 
 def account_url(account: dict, base_url: str) -> str:

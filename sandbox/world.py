@@ -8,14 +8,15 @@ from __future__ import annotations
 import re
 import secrets
 
-from sandbox import activity
+from sandbox import activity, shapes
 from sandbox.state import State
 
 USERNAME = re.compile(r"^[A-Za-z0-9_]{1,30}$")
 
 
-def local_account(state: State, username: str, display_name: str = "") -> dict:
-    """The local account called `username`, created on first use."""
+def local_account(state: State, username: str, display_name: str = "",
+                  shape: str = "") -> dict:
+    """The local account called `username`, created on first use (shaped like `shape`)."""
     world = state.world
     existing = world["usernames"].get(username.lower())
     if existing:
@@ -26,6 +27,7 @@ def local_account(state: State, username: str, display_name: str = "") -> dict:
         "id": account_id, "username": username, "acct": username,
         "display_name": display_name or username, "created_at": now, "remote": False,
         "note": "A sandbox account.", "statuses_count": 0,
+        "shape": shape if shape in shapes.SHAPES else shapes.DEFAULT,
     }
     world["accounts"][account_id] = account
     world["usernames"][username.lower()] = account_id
@@ -176,13 +178,12 @@ def _generate(state: State, account: dict, at: float, roll: float) -> None:
     target = own[activity.digest(seed, account["id"], at, "target") % len(own)] if own else None
     status_id = None
     if kind == "reply" and target:
-        text = f"@{account['username']} " + activity.sentence(activity.REPLIES, seed, at, "r")
+        text = f"@{account['username']} " + activity.remark(seed, account["id"], at)
         status_id = create_status(state, account_id=author["id"], text=text, media_ids=[],
                                   in_reply_to_id=target["id"], at=at)["id"]
         kind = "mention"  # Mastodon reports replies as mentions that answer a status
     elif kind == "mention":
-        text = activity.sentence(activity.MENTIONS, seed, at, "m").format(
-            handle=f"@{account['username']}")
+        text = f"@{account['username']} " + activity.remark(seed, account["id"], at)
         status_id = create_status(state, account_id=author["id"], text=text, media_ids=[],
                                   in_reply_to_id=None, at=at)["id"]
     elif kind in ("favourite", "reblog") and target:

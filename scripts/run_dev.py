@@ -51,7 +51,7 @@ def start_sandbox(env: dict) -> subprocess.Popen:
     port = urlsplit(env["SANDBOX_URL"]).port or 8001
     proc = subprocess.Popen(
         [PY, "-m", "sandbox", "--port", str(port),
-         "--state-file", str(VAR / "sandbox.json"), "--backfill-hours", "48"],
+         "--state-file", str(VAR / "sandbox.json"), "--demo"],
         env=env, cwd=ROOT, start_new_session=True)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and proc.poll() is None:

@@ -349,6 +349,9 @@ ATPROTO_HANDLE_RESOLVER_URL = env_str("ATPROTO_HANDLE_RESOLVER_URL", "").rstrip(
 ATPROTO_APPVIEW_PROXY = env_str("ATPROTO_APPVIEW_PROXY", "")
 # The sandbox network (sandbox): `make run` starts it on this address.
 SANDBOX_URL = env_str("SANDBOX_URL", "http://127.0.0.1:8001").rstrip("/")
+# The demo's calm trickle of new inbox items per minute (seed_demo sets the sandbox's knobs;
+# at most 5, 0: none). Off in tests.
+DEMO_ACTIVITY_PER_MINUTE = 0.0 if TESTING else float(env_str("DEMO_ACTIVITY_PER_MINUTE", "2"))
 # Publishing pipeline: how long a claimed target is leased (must exceed the longest
 # publish call), attempts before a target fails, targets claimed per dispatcher run.
 PUBLISH_LEASE_SECONDS = env_int("PUBLISH_LEASE_SECONDS", 300)

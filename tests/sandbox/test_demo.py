@@ -23,7 +23,7 @@ def _connected(org):
 def test_seed_connects_the_demo_accounts_and_is_idempotent(sandbox, org, users):
     demo.seed(org, users)
     accounts = list(_connected(org).order_by("handle"))
-    assert sorted(a.handle for a in accounts) == sorted(f"@{u}" for u, _ in demo.DEMO_ACCOUNTS)
+    assert sorted(a.handle for a in accounts) == sorted(f"@{u}" for u, _, _ in demo.DEMO_ACCOUNTS)
     assert all(a.status == AccountStatus.ACTIVE and a.get_access_token() for a in accounts)
     demo.seed(org, users)
     assert list(_connected(org).order_by("handle")) == accounts
@@ -53,4 +53,4 @@ def test_seed_starts_a_temporary_sandbox_on_the_state_file_when_none_runs(org, u
     demo.seed(org, users)
     assert _connected(org).count() == len(demo.DEMO_ACCOUNTS)
     state = (tmp_path / demo.STATE_FILE).read_text()
-    assert all(username in state for username, _ in demo.DEMO_ACCOUNTS)
+    assert all(username in state for username, _, _ in demo.DEMO_ACCOUNTS)

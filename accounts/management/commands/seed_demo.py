@@ -1,6 +1,8 @@
 """Create (or refresh) the demo organisation: `python manage.py seed_demo`.
 
 Idempotent: running it again changes nothing but what DEMO_PASSWORD asks for.
+`--reset` removes the demo organisation and everything in it (posts, accounts, media,
+conversations, analytics; never another organisation's data) and seeds it again.
 Other apps add their demo data through `accounts.demo.DEMO_SEEDERS`.
 """
 
@@ -16,6 +18,7 @@ from django.utils.module_loading import import_string
 from accounts.models import Membership, Organization, User
 from accounts.roles import Role
 
+DEMO_SLUG = "demo"
 DEMO_USERS = {
     Role.OWNER: "demo@example.com",
     Role.ADMIN: "admin@example.com",
@@ -34,11 +37,17 @@ DEMO_SEEDERS: list[str] = [
 class Command(BaseCommand):
     help = "Create the demo organisation 'Demo' (slug demo) with one member of each role."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--reset", action="store_true",
+                            help="remove the demo organisation's data and seed it again")
+
     def handle(self, *args, **options):
         password, source = self._password()
+        if options["reset"]:
+            self._reset()
         with transaction.atomic():
             org, _ = Organization.objects.get_or_create(
-                slug="demo", defaults={"name": "Demo", "timezone": "Europe/Berlin"}
+                slug=DEMO_SLUG, defaults={"name": "Demo", "timezone": "Europe/Berlin"}
             )
             users = {}
             for role, email in DEMO_USERS.items():
@@ -64,6 +73,24 @@ class Command(BaseCommand):
             self.stdout.write("  password: the value of DEMO_PASSWORD")
         else:
             self.stdout.write(f"  password: {password}")
+
+    def _reset(self) -> None:
+        """Remove the demo organisation (everything in it cascades) and its media files."""
+        from content.models import MediaAsset
+
+        org = Organization.objects.filter(slug=DEMO_SLUG).first()
+        if org is None:
+            return
+        files = []
+        for asset in MediaAsset.objects.for_org(org).prefetch_related("renditions"):
+            files.append(asset.file)
+            files.extend(r.file for r in asset.renditions.all())
+        with transaction.atomic():
+            org.delete()
+        for stored in files:
+            if stored:
+                stored.storage.delete(stored.name)
+        self.stdout.write("Demo organisation removed; seeding it again")
 
     def _password(self) -> tuple[str, str]:
         if os.environ.get("DEMO_PASSWORD"):
