@@ -66,6 +66,5 @@ def target_history(request, pk: int):
         target_id=pk, account_id__in=[a.pk for a in visible])
     snapshots = (PostMetricSnapshot.objects.for_org(request.organization)
                  .filter(target_id=pk).order_by("fetched_at"))
-    return render(request, "analytics/target.html", {
-        "row": row, "snapshots": snapshots, "metric_names": POST_METRIC_NAMES,
-        "metric_labels": {m: metric_label(m) for m in POST_METRIC_NAMES}})
+    return render(request, "analytics/target.html", {"row": row, "snapshots": snapshots,
+                                                     "metric_names": POST_METRIC_NAMES})
