@@ -67,8 +67,20 @@ class PreferencesForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    verb = forms.CharField(label=_("Action"), required=False)
-    actor = forms.CharField(label=_("Person"), required=False)
+    verb = forms.ChoiceField(label=_("Kind"), required=False, choices=[
+        ("", _("Everything")),
+        ("content.post.", _("Posts")),
+        ("content.target.", _("Publishing and deleting on networks")),
+        ("content.", _("Calendar, media and approval settings")),
+        ("inbox.", _("Inbox")),
+        ("accounts.member.", _("Members and roles")),
+        ("accounts.invitation.", _("Invitations")),
+        ("accounts.account.", _("Connected accounts")),
+        ("accounts.organization.", _("Organisation")),
+        ("api.", _("API and webhooks")),
+    ])
+    actor = forms.CharField(label=_("Person"), required=False, widget=forms.TextInput(
+        attrs={"placeholder": _("Name or e-mail address")}))
     since = forms.DateField(label=_("From"), required=False,
                             widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("Until"), required=False,

@@ -28,7 +28,8 @@ def audit_entries(organization: Organization, *, verb="", actor="", since=None, 
     if verb:
         qs = qs.filter(verb__startswith=verb)
     if actor:
-        qs = qs.filter(actor_label__icontains=actor)
+        qs = qs.filter(Q(actor_label__icontains=actor) | Q(actor__first_name__icontains=actor)
+                       | Q(actor__last_name__icontains=actor))
     if since:
         qs = qs.filter(created_at__date__gte=since)
     if until:

@@ -9,6 +9,9 @@ class ApiConfig(AppConfig):
 
     def ready(self) -> None:
         # Schema extensions (the bearer-token scheme) register themselves on import.
+        from accounts.audit_text import register
         from api import receivers, schema  # noqa: F401
+        from api.audit_sentences import SENTENCES
 
         receivers.connect()
+        register(SENTENCES)  # how its audit entries read (accounts.audit_text)

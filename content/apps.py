@@ -7,5 +7,9 @@ class ContentConfig(AppConfig):
     verbose_name = _("Content")
 
     def ready(self) -> None:
+        from accounts.audit_text import register
+        from content.audit_sentences import REASONS, SENTENCES
+
+        register(SENTENCES, reasons=REASONS)  # how its audit entries read (accounts.audit_text)
         # The publishing pipeline resumes paused deliveries when an account is reconnected.
         from content.pipeline import resume  # noqa: F401

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
-from accounts.models import AccountAccess, ConnectedAccount, Membership
+from accounts.audit_text import describe_all
+from accounts.models import AccountAccess, AuditEntry, ConnectedAccount, Membership
 from accounts.roles import role_allows
 from accounts.selectors import accounts_for_member
 from content.models import (
@@ -129,13 +130,11 @@ def queue_counts(membership: Membership) -> dict[str, int]:
 
 def post_history(post: Post) -> list[dict]:
     """Audit entries and comments of a post, oldest first."""
-    from accounts.models import AuditEntry
-
     entries = AuditEntry.objects.filter(
         organization=post.organization, target_type="content.post", target_id=str(post.pk)
-    ).order_by("created_at")
-    return [{"at": e.created_at, "who": e.actor_label, "verb": e.verb, "details": e.details}
-            for e in entries]
+    ).select_related("actor").order_by("created_at")
+    return [{"at": e.created_at, "text": text, "reason": reason}
+            for e, text, reason in describe_all(entries)]
 
 
 def post_comments(post: Post):

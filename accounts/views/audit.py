@@ -2,6 +2,7 @@ from datetime import datetime
 
 from django.shortcuts import render
 
+from accounts.audit_text import describe_all
 from accounts.forms import AuditFilterForm
 from accounts.selectors import audit_entries
 from accounts.tenancy import org_view
@@ -24,7 +25,7 @@ def audit_log(request):
     query = request.GET.copy()
     query.pop("before", None)
     return render(request, "accounts/audit_log.html", {
-        "form": form, "entries": rows, "next_cursor": next_cursor,
+        "form": form, "entries": describe_all(rows), "next_cursor": next_cursor,
         "filter_query": query.urlencode(),
     })
 

@@ -1,0 +1,9 @@
+"""Sentences of the audit verbs of analytics (see accounts.audit_text)."""
+
+from django.utils.translation import gettext_lazy
+
+from accounts.audit_text import says
+
+SENTENCES = {
+    "analytics.settings.changed": says(gettext_lazy("%(actor)s changed the analytics settings.")),
+}
