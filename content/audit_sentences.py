@@ -80,9 +80,26 @@ TARGET = {
 # Reasons written for people: the reviewer's comment, the platform's own words.
 REASONS = {"content.post.changes_requested", "content.post.cancelled", "content.target.failed",
            "content.target.paused", "content.target.unconfirmed",
-           "content.target.delete_failed"}
+           "content.target.delete_failed", "content.part.thread.failed",
+           "content.part.comment.failed"}
+
+PART = {
+    "thread.published": gettext_lazy("A further part of the thread “%(post)s” was published on "
+                                     "%(account)s."),
+    "thread.failed": gettext_lazy("A part of the thread “%(post)s” could not be published on "
+                                  "%(account)s."),
+    "thread.retried": gettext_lazy("%(actor)s tried a part of the thread “%(post)s” on "
+                                   "%(account)s again."),
+    "comment.published": gettext_lazy("The first comment on “%(post)s” was published on "
+                                      "%(account)s."),
+    "comment.failed": gettext_lazy("The first comment on “%(post)s” could not be published "
+                                   "on %(account)s."),
+    "comment.retried": gettext_lazy("%(actor)s tried the first comment on “%(post)s” on "
+                                    "%(account)s again."),
+}
 
 SENTENCES = {
+    **{f"content.part.{verb}": _delivery(message) for verb, message in PART.items()},
     **{f"content.post.{verb}": says(message) for verb, message in POST.items()},
     **{f"content.target.{verb}": _delivery(message) for verb, message in TARGET.items()},
     "content.post.step_approved": _step_approved,

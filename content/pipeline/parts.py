@@ -40,6 +40,7 @@ from content.pipeline.ratelimit import account_limited_until, account_rate_limit
 from content.pipeline.settle import MAX_ERROR, UNCERTAIN
 from content.services.access import require
 from content.workflows import TargetState
+from lib.taskqueue import enqueue as queue_task
 from platforms.base import PublishRequest, RemotePost
 from platforms.errors import (
     AuthExpired,
@@ -117,10 +118,9 @@ def dispatch_parts(*, enqueue: bool = True) -> list[PartClaim]:
     promote_ready()
     claims = claim_due()
     if enqueue and claims:
-        from content.tasks.pipeline import send_parts as task
-
         for start in range(0, len(claims), 20):
-            task.apply_async(args=([[c.part_id, c.lease] for c in claims[start:start + 20]],))
+            queue_task("pipeline.send_parts",
+                       [[c.part_id, c.lease] for c in claims[start:start + 20]], on_commit=False)
     return claims
 
 

@@ -13,6 +13,7 @@ from django.utils import translation
 from accounts.audit_text import describe, known_verbs
 from accounts.models import AuditEntry
 from content.models import DeletionStatus
+from content.models.parts import PartKind
 from content.services.transitions import POST_VERBS
 from content.workflows import POST, TARGET
 from inbox.models.replies import ReplyStatus
@@ -29,6 +30,9 @@ FAMILIES = {
     "content.target.{state}": {f"content.target.{s}" for s in TARGET.names},
     "content.target.delete_{status}": {f"content.target.delete_{s}"
                                        for s in DeletionStatus.values},
+    **{f"content.part.{{{var}.kind}}.{event}": {f"content.part.{k}.{event}"
+                                                for k in PartKind.values}
+       for var in ("part", "locked") for event in ("published", "failed", "retried")},
     "inbox.reply.{to}": {f"inbox.reply.{s}" for s in ReplyStatus.values},
     "inbox.reply.{status}": {f"inbox.reply.{s}" for s in ReplyStatus.values},
     "inbox.{kind}.deleted": {f"inbox.{k}.deleted" for k in INBOX_SETTING_KINDS},
@@ -107,7 +111,7 @@ def _entry(org, owner, verb: str) -> AuditEntry:
                "handle": "@anna", "rows": 12, "provider": "mastodon", "weekday": 0,
                "time": "09:00"}
     target_type, target_id, label = "content.post", "7", "Sommerfest"
-    if verb.startswith("content.target."):
+    if verb.startswith("content.target.") or verb.startswith("content.part."):
         target_type, label = "content.posttarget", "Sommerfest → @acme (mastodon)"
     elif verb in ("inbox.item.done", "inbox.item.reopened", "inbox.item.assigned"):
         target_type, target_id, label = "", "", ""  # bulk actions list their items
