@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/status/", views.item_status, name="inbox_item_status"),
     path("<int:pk>/flags/", views.item_flags, name="inbox_item_flags"),
     path("<int:pk>/note/", views.item_note, name="inbox_item_note"),
+    path("<int:pk>/sentiment/", views.item_sentiment, name="inbox_item_sentiment"),
     path("<int:pk>/reply/", views.item_reply, name="inbox_item_reply"),
     path("<int:pk>/replies/<int:reply_id>/retry/", views.reply_retry, name="inbox_reply_retry"),
     path("<int:pk>/replies/<int:reply_id>/decide/", views.reply_decide,

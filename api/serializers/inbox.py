@@ -36,6 +36,11 @@ class AssignSerializer(serializers.Serializer):
     assignee = IdField(allow_null=True, help_text="A member's user id, or null to unassign.")
 
 
+class SentimentCorrectionSerializer(serializers.Serializer):
+    sentiment = serializers.ChoiceField(choices=Sentiment.choices,
+                                        help_text="The label a person gives the item.")
+
+
 class ReplySerializer(serializers.Serializer):
     text = serializers.CharField(max_length=10000)
 

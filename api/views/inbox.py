@@ -16,6 +16,7 @@ from api.serializers.inbox import (
     InboxItemSerializer,
     InboxReplySerializer,
     ReplySerializer,
+    SentimentCorrectionSerializer,
 )
 from api.views import examples as ex
 from api.views.base import OrgViewSet
@@ -40,7 +41,8 @@ class InboxItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgView
     serializer_class = InboxItemSerializer
     pagination_class = NewestFirstCursorPagination
     perms = {"list": "inbox.view", "retrieve": "inbox.view", "assign": "inbox.work",
-             "done": "inbox.work", "reopen": "inbox.work", "reply": "inbox.reply"}
+             "done": "inbox.work", "reopen": "inbox.work", "reply": "inbox.reply",
+             "sentiment": "inbox.work"}
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -83,6 +85,24 @@ class InboxItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgView
                 raise exceptions.ValidationError({"assignee": [exceptions.ErrorDetail(
                     _("Only members of this organisation can be assigned."), code="invalid")]})
         inbox_item_assign(item=item, assignee=assignee, actor=self.actor)
+        return self._item(item)
+
+    @extend_schema(
+        summary="Correct the sentiment", request=SentimentCorrectionSerializer,
+        responses={200: InboxItemSerializer},
+        description="A person's label: recorded (who, when, from, to), audited, and never "
+                    "overwritten by the analyser afterwards (`sentiment_corrected`).",
+        examples=[OpenApiExample("Negative", value={"sentiment": "negative"},
+                                 request_only=True), ITEM_EXAMPLE])
+    @action(detail=True, methods=["post"])
+    def sentiment(self, request, pk=None):
+        from inbox.services.sentiment import sentiment_correct
+
+        item = self.get_object()
+        serializer = SentimentCorrectionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        sentiment_correct(item=item, label=serializer.validated_data["sentiment"],
+                          actor=self.actor, request=request)
         return self._item(item)
 
     @extend_schema(summary="Mark done", request=None, responses={200: InboxItemSerializer},

@@ -5,6 +5,7 @@ from inbox.views.items import (
     item_flags,
     item_note,
     item_reply,
+    item_sentiment,
     item_status,
     reply_decide,
     reply_retry,
@@ -23,5 +24,5 @@ __all__ = [
     "avatar", "bulk_status", "inbox", "inbox_new", "inbox_privacy", "inbox_settings",
     "inbox_settings_delete", "inbox_settings_edit", "item_assign", "item_detail", "item_flags",
     "item_note",
-    "item_reply", "item_status", "reply_decide", "reply_retry", "trends",
+    "item_reply", "item_sentiment", "item_status", "reply_decide", "reply_retry", "trends",
 ]

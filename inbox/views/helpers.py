@@ -2,7 +2,7 @@ from django.db.models import Max
 from django.http import HttpRequest
 
 from inbox.forms import FilterForm
-from inbox.models import InboxItem, SavedReply
+from inbox.models import InboxItem, SavedReply, Sentiment
 from inbox.selectors import inbox_settings_for, item_page, member_account_scope
 
 
@@ -55,5 +55,8 @@ def conversation_context(request: HttpRequest, item, **extra) -> dict:
         "saved_replies": list(SavedReply.objects.for_org(org)),
         "account_problem": account_problem(item.account),
         "inbox_settings": inbox_settings_for(org),
+        "sentiment_choices": Sentiment.choices,
+        "sentiment_correction": item.sentiment_corrections.select_related(
+            "corrected_by").first() if item.sentiment_corrected else None,
         **extra,
     }

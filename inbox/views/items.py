@@ -80,6 +80,22 @@ def item_flags(request, pk: int):
 
 @org_view("inbox.work")
 @require_POST
+def item_sentiment(request, pk: int):
+    """A person corrects the item's sentiment label (kept; the analyser leaves it alone)."""
+    from inbox.services.sentiment import sentiment_correct
+
+    item = _item(request, pk)
+    try:
+        sentiment_correct(item=item, label=request.POST.get("sentiment", ""),
+                          actor=request.user, request=request)
+    except ServiceError as exc:
+        return render_item_page(request, item, status=400, notice=exc.message)
+    return _done(request, item, _("Sentiment changed to %(label)s.") % {
+        "label": item.get_sentiment_display()})
+
+
+@org_view("inbox.work")
+@require_POST
 def item_note(request, pk: int):
     item = _item(request, pk)
     form = NoteForm(request.POST)

@@ -116,3 +116,38 @@ def test_the_inbox_page_filters_and_sorts_by_sentiment(login, owner, org, accoun
     body = client.get(base, {"sort": "positive"}).content.decode()
     assert body.index("happy words") < body.index("angry words")
     assert 'name="sentiment"' in body and 'name="sort"' in body
+
+
+def test_a_person_corrects_the_label_in_the_conversation(login, owner, org, account):
+    from accounts.models import AuditEntry
+
+    item = InboxItemFactory(organization=org, account=account, text="Great job, really 🙄",
+                            sentiment="positive", sentiment_score=0.4)
+    client = login(owner)
+    url = reverse("inbox_item_sentiment", kwargs={"org_slug": org.slug, "pk": item.pk})
+    page = client.get(reverse("inbox_item", kwargs={"org_slug": org.slug, "pk": item.pk}))
+    assert url in page.content.decode()
+    response = client.post(url, {"sentiment": "negative"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "corrected by" in body and 'data-sentiment="negative"' in body
+    item.refresh_from_db()
+    assert item.sentiment == "negative" and item.sentiment_corrected
+    entry_ = AuditEntry.objects.get(verb="inbox.item.sentiment_corrected")
+    assert entry_.details == {"from": "positive", "to": "negative", "score": 0.4}
+    assert client.post(url, {"sentiment": "furious"}).status_code == 400
+    assert SentimentCorrection.objects.filter(item=item).count() == 1
+
+
+def test_a_viewer_cannot_correct_and_another_org_gets_a_404(login, org, other_org, member_of,
+                                                           owner):
+    theirs = InboxItemFactory(organization=other_org,
+                              account=ConnectedAccountFactory(organization=other_org))
+    ours = InboxItemFactory(organization=org, account=ConnectedAccountFactory(organization=org))
+    client = login(owner)
+    assert client.post(reverse("inbox_item_sentiment", kwargs={
+        "org_slug": org.slug, "pk": theirs.pk}), {"sentiment": "negative"}).status_code == 404
+    viewer = login(member_of("viewer"))
+    assert viewer.post(reverse("inbox_item_sentiment", kwargs={
+        "org_slug": org.slug, "pk": ours.pk}), {"sentiment": "negative"}).status_code == 403
+    assert not SentimentCorrection.objects.exists()
