@@ -5,11 +5,17 @@ throwaway database created (and migrated) here: DATABASE_URL's server when set
 (PostgreSQL is what the numbers are meant for), else SQLite — unless every benchmark asked
 for says `NEEDS_DATABASE = False` (e.g. sentiment), when none is created. Results are also
 written to bench/results/<name>.json.
+
+Without DATABASE_URL / REDIS_URL, a throwaway PostgreSQL and Redis are started from local
+binaries (as `make test` does) and stopped afterwards; BENCH_SERVICES=0 keeps SQLite and the
+local cache instead.
 """
 
+import contextlib
 import importlib
 import json
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -65,5 +71,25 @@ def main(argv: list[str]) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def services():
+    """DATABASE_URL and REDIS_URL for the run: the environment's, else throwaway servers."""
+    if os.environ.get("BENCH_SERVICES", "1") == "0":
+        yield
+        return
+    from scripts.test_services import find_pg_bin, throwaway_postgres, throwaway_redis
+
+    with contextlib.ExitStack() as stack:
+        if not os.environ.get("DATABASE_URL") and (bindir := find_pg_bin()):
+            os.environ["DATABASE_URL"] = stack.enter_context(throwaway_postgres(bindir))
+            print(f"bench services: throwaway PostgreSQL from {bindir}", file=sys.stderr)
+        if not os.environ.get("REDIS_URL") and (binary := shutil.which("redis-server")):
+            os.environ["REDIS_URL"] = stack.enter_context(throwaway_redis(binary))
+            print("bench services: throwaway Redis", file=sys.stderr)
+        yield
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    with services():
+        code = main(sys.argv[1:])
+    sys.exit(code)
