@@ -28,6 +28,7 @@ class PartState(models.TextChoices):
     SENT = "sent", _("Published")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Cancelled")
+    DELETED = "deleted", _("Deleted from the platform")  # with its post, at a person's request
 
 
 PART_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -37,8 +38,9 @@ PART_TRANSITIONS: dict[str, frozenset[str]] = {
     PartState.SENDING: frozenset({PartState.SENT, PartState.SCHEDULED, PartState.FAILED,
                                   PartState.SENDING}),
     PartState.FAILED: frozenset({PartState.SCHEDULED, PartState.CANCELLED}),
-    PartState.SENT: frozenset(),
+    PartState.SENT: frozenset({PartState.DELETED}),
     PartState.CANCELLED: frozenset(),
+    PartState.DELETED: frozenset(),
 }
 
 
@@ -98,7 +100,8 @@ class TargetPart(models.Model):
     def badge_status(self) -> str:
         """The status colour this state shares with the targets' (docs: ui.md)."""
         return {PartState.WAITING: "draft", PartState.SENDING: "publishing",
-                PartState.SENT: "published"}.get(self.status, self.status)
+                PartState.SENT: "published",
+                PartState.DELETED: "cancelled"}.get(self.status, self.status)
 
     @property
     def is_comment(self) -> bool:

@@ -25,13 +25,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
 from accounts.services.errors import Conflict
-from content.models import PartState, PostTarget, TargetPart
+from content.models import PartState, TargetPart
 from content.pipeline.backoff import next_attempt
 from content.pipeline.dispatcher import lease_token, parse_lease
 from content.pipeline.links import link_tracking, tracked_text
@@ -373,10 +373,3 @@ def part_retry(*, part: TargetPart, actor) -> TargetPart:
     part.refresh_from_db()
     return part
 
-
-def cancel_open_parts(target: PostTarget) -> int:
-    """Parts of a target that will never be published (cancelled, deleted) do not go out."""
-    return TargetPart.objects.filter(target=target).filter(
-        Q(status=PartState.WAITING) | Q(status=PartState.SCHEDULED)
-        | Q(status=PartState.FAILED)).update(status=PartState.CANCELLED,
-                                             updated_at=timezone.now())

@@ -24,7 +24,14 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
 from accounts.services.errors import Conflict, ServiceError
-from content.models import DeletionStatus, Post, PostTarget, TargetDeletion
+from content.models import (
+    DeletionStatus,
+    PartState,
+    Post,
+    PostTarget,
+    TargetDeletion,
+    TargetPart,
+)
 from content.services.access import require
 from content.services.transitions import post_transition, target_transition
 from content.signals import target_deleted
@@ -139,6 +146,24 @@ def deletion_retry(*, deletion: TargetDeletion, actor) -> TargetDeletion:
     return deletion
 
 
+def _delete_parts(provider, target: PostTarget) -> None:
+    """A thread goes with its post: its published parts and first comment (separate posts on
+    the networks with threads) are deleted first, last part first. Each one deleted is
+    recorded, so a retry after a failure goes on where this one stopped. Comments on the
+    other networks disappear with their post."""
+    # what has not gone out yet never will: the post is being deleted
+    TargetPart.objects.filter(target=target, status__in=(
+        PartState.WAITING, PartState.SCHEDULED, PartState.FAILED)).update(
+        status=PartState.CANCELLED, updated_at=timezone.now())
+    if not provider.supports_threads:
+        return
+    for part in (TargetPart.objects.filter(target=target, status=PartState.SENT)
+                 .exclude(remote_id="").order_by("-position")):
+        provider.delete(target.account, part.remote_id)
+        TargetPart.objects.filter(pk=part.pk, status=PartState.SENT).update(
+            status=PartState.DELETED, updated_at=timezone.now())
+
+
 @dataclass
 class Attempt:
     status: str
@@ -172,7 +197,9 @@ def _run_one(deletion_id: int) -> Attempt | None:
     if target.status != TargetState.PUBLISHED or not target.remote_id:
         return _fail(deletion, _("There is no published post on this network to delete."))
     try:
-        get_provider(target.account.provider).delete(target.account, target.remote_id)
+        provider = get_provider(target.account.provider)
+        _delete_parts(provider, target)
+        provider.delete(target.account, target.remote_id)
     except NotSupported:
         return _settle(deletion, DeletionStatus.NOT_POSSIBLE, not_possible_reason(target))
     except AuthExpired as exc:

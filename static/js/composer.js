@@ -119,7 +119,11 @@
       var preview = form.querySelector("[data-preview-for='" + id + "']");
       if (preview) {
         preview.hidden = !on;
-        preview.querySelector("[data-preview-text]").textContent = textFor(id);
+        // a thread shows its parts numbered (1/3 …); other networks the parts as one post
+        var shown = partsOf(textFor(id));
+        preview.querySelector("[data-preview-text]").textContent = box.hasAttribute("data-threads") && shown.length > 1
+          ? shown.map(function (p, i) { return (i + 1) + "/" + shown.length + "  " + p; }).join("\n\n")
+          : shown.join("\n\n");
         var media = preview.querySelector("[data-preview-media]");
         media.textContent = "";
         form.querySelectorAll("[data-chosen-media] img.thumb").forEach(function (img) {

@@ -263,3 +263,27 @@ def test_a_deletion_of_another_post_is_a_404(published, make_scheduled, tick, ap
     other = make_scheduled("Ein anderer", accounts=[brand])
     response = login(approver).post(f"/o/acme/posts/{other.pk}/deletions/{deletion.pk}/retry/")
     assert response.status_code == 404
+
+
+def test_deleting_a_thread_deletes_its_parts_and_first_comment_too(
+        make_scheduled, tick, approver, sandbox, django_capture_on_commit_callbacks):
+    from content.models import TargetPart
+    from content.pipeline import parts_tick
+    from content.services.parts import sync_parts
+
+    post = make_scheduled("Eins.\n---\nZwei.\n---\nDrei.")
+    (target,) = targets(post)
+    sync_parts(target, first_comment="Der Kommentar")
+    assert tick() == {target.pk: "published"}
+    assert list(parts_tick().values()) == ["sent", "sent", "sent"]
+    parts = list(TargetPart.objects.filter(target=target))
+    with django_capture_on_commit_callbacks(execute=True):
+        post_delete(post=post, actor=approver, target_ids=[target.pk])
+    (target,) = targets(post)
+    assert target.status == "deleted" and not live(sandbox, target)
+    for part in parts:
+        part.refresh_from_db()
+        assert part.status == "deleted"
+        target.remote_id = part.remote_id
+        assert not live(sandbox, target)
+    assert sandbox.stats()["calls"][ROUTE_DELETE] == 4  # three parts after the post, once each
