@@ -49,13 +49,15 @@ SHARE = {"likes": 1.0, "reposts": 0.2, "replies": 0.1, "quotes": 0.03, "clicks":
          "saves": 0.15}
 
 
-def sources_of(account) -> dict[str, str]:
-    """The metrics the account's network shape reports, and the field each comes from."""
-    from sandbox.shapes import DEFAULT, SHAPES
+DEFAULT_EXTRA = ("impressions", "quotes")  # what a plain (Mastodon-like) sandbox account reports
 
-    key = ((account.settings or {}).get("shape") or {}).get("key") or DEFAULT
-    extra = SHAPES.get(key, SHAPES[DEFAULT])["metrics"]
-    return {**BASE_SOURCES, **{m: EXTRA_SOURCES[m] for m in extra}}
+
+def sources_of(account) -> dict[str, str]:
+    """The metrics the account's network shape reports (the sandbox says which when the
+    account is connected), and the field each comes from."""
+    shape = (account.settings or {}).get("shape") or {}
+    extra = shape.get("metrics") or DEFAULT_EXTRA
+    return {**BASE_SOURCES, **{m: EXTRA_SOURCES[m] for m in extra if m in EXTRA_SOURCES}}
 PEAK_HOURS = {8: 1.2, 9: 1.5, 10: 1.3, 12: 1.1, 17: 1.3, 18: 1.6, 19: 1.4, 20: 1.1}
 WEEKDAY_FACTOR = {0: 1.0, 1: 1.2, 2: 1.25, 3: 1.15, 4: 0.95, 5: 0.7, 6: 0.65}
 

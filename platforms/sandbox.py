@@ -338,6 +338,9 @@ def _shape_settings(shape: dict) -> dict:
         value = shape.get(name)
         if isinstance(value, int) and not isinstance(value, bool) and value > 0:
             kept[name] = value
+    metrics = shape.get("metrics")
+    if isinstance(metrics, list):
+        kept["metrics"] = [str(m)[:20] for m in metrics if isinstance(m, str)][:10]
     return kept
 
 

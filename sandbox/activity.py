@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 
-from sandbox import phrases
+from lib import demo_phrases as phrases
 
 SLOT_S = 60  # one possible event per account per minute
 MAX_CATCH_UP_S = 7 * 86400

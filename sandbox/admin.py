@@ -121,7 +121,7 @@ class Admin:
 
     def inject(self, req: Request) -> Response:
         """Something happens now: {"account", "kind": mention|reply|favourite|reblog|follow,
-        "text", "author": "name@domain", "in_reply_to_id"} → the notification."""
+        "text", "author": "name@domain", "author_name", "in_reply_to_id"} → the notification."""
         data = req.json()
         kind = data.get("kind", "mention")
         if kind not in INJECT_KINDS:
@@ -134,7 +134,8 @@ class Admin:
             world.catch_up(self.state, account["id"])
             note = world.inject(self.state, account=account, kind=kind,
                                 text=str(data.get("text") or ""),
-                                author=str(data.get("author") or ""), in_reply_to_id=reply_to)
+                                author=str(data.get("author") or ""), in_reply_to_id=reply_to,
+                                author_name=str(data.get("author_name") or ""))
             return json_response(render.notification_json(self.state, note, req.base_url))
 
     def public_post(self, req: Request) -> Response:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from sandbox import activity, phrases
+from lib import demo_phrases as phrases
+from sandbox import activity
 from sandbox.state import State
 
 SLOT_S = 60
@@ -27,16 +28,6 @@ TAGS = [
     ("coldbrew", "rising"),
     ("latteart", "fading"),
     ("fediverse", "flat"),
-]
-TEMPLATES = [
-    "Morning ritual: a flat white from Acme Coffee. #{tag}",
-    "Trying a new bean today, notes of cherry and cocoa #{tag}",
-    "Anyone else think Acme raised their prices? #{tag}",
-    "Best {tag} spots in Berlin? Asking for a friend #{tag}",
-    "Our office finally switched to Acme beans and nobody is complaining #{tag}",
-    "Long queue at the roastery again. Worth it though #{tag}",
-    "Weekend project: dialling in the grinder #{tag} #{tag2}",
-    "Is Acme Coffee open on Sundays? #{tag}",
 ]
 
 
@@ -103,15 +94,12 @@ def catch_up(state: State) -> None:
 
 
 def _text(seed: int, at: float, tag: str, tag2: str) -> str:
-    """A public post: a fixed line now and then, mostly a varied sentence with its tags."""
+    """A public post: a varied sentence (sometimes naming the brand) with its hashtags."""
     roll = activity.unit(seed, at, "chatter-shape")
-    if roll < 0.25:
-        template = activity.sentence(TEMPLATES, seed, at, "chatter")
-        return template.format(tag=tag, tag2=tag2 if tag2 != tag else "coffee")
     language = "de" if activity.unit(seed, at, "chatter-language") < 0.5 else "en"
-    kind = "question" if roll < 0.5 else "praise" if roll < 0.85 else "complaint"
+    kind = "question" if roll < 0.4 else "praise" if roll < 0.8 else "complaint"
     words = phrases.pick(activity.digest(seed, at, "chatter-words"), kind, language)
-    if roll < 0.6:
+    if activity.unit(seed, at, "chatter-brand") < 0.35:
         words = f"Acme Coffee, {words if words.startswith('I ') else words[0].lower() + words[1:]}"
     return f"{words} #{tag}" + (f" #{tag2}" if tag2 != tag else "")
 

@@ -75,10 +75,10 @@ class SandboxControl:
             "account": account, "revoke_refresh": revoke_refresh})["expired"]
 
     def inject(self, account: str, kind: str = "mention", *, text: str = "", author: str = "",
-               in_reply_to_id: str = "") -> dict:
+               author_name: str = "", in_reply_to_id: str = "") -> dict:
         """Something happens now on the account: a mention, a reply, a like … (notification)."""
         return self._admin("POST", "inject", {"account": account, "kind": kind, "text": text,
-                                              "author": author,
+                                              "author": author, "author_name": author_name,
                                               "in_reply_to_id": in_reply_to_id or None})
 
     def public_post(self, text: str, *, author: str = "", ago_s: float = 0.0) -> dict:

@@ -193,12 +193,12 @@ def _generate(state: State, account: dict, at: float, roll: float) -> None:
 
 
 def inject(state: State, *, account: dict, kind: str, text: str, author: str,
-           in_reply_to_id: str | None) -> dict:
+           in_reply_to_id: str | None, author_name: str = "") -> dict:
     """A test or the demo makes something happen now (a comment, a mention, a like …)."""
     seed = state.knobs.seed
     if author:
         username, _, domain = author.partition("@")
-        name = username.title()
+        name = author_name or username.title()
         author_account = remote_account(state, username, domain or "sandbox.example", name)
     else:
         username, domain, name = activity.person(seed, account["id"], state.now())

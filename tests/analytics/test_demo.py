@@ -37,9 +37,12 @@ def test_demo_history_fills_the_dashboard_and_runs_once(org, owner, member_of, l
 def test_each_network_shape_reports_its_own_metrics(org, owner):
     users = {Role.OWNER: owner, Role.EDITOR: owner}
     insta = ConnectedAccountFactory(organization=org, provider="sandbox", handle="@pics",
-                                    settings={"shape": {"key": "instagram"}})
+                                    settings={"shape": {"key": "instagram",
+                                                       "metrics": ["impressions", "reach",
+                                                                   "saves"]}})
     toot = ConnectedAccountFactory(organization=org, provider="sandbox", handle="@toots",
-                                   settings={"shape": {"key": "mastodon"}})
+                                   settings={"shape": {"key": "mastodon",
+                                                      "metrics": ["impressions", "quotes"]}})
     seed(org, users)
     pics = TargetMetrics.objects.filter(account=insta)
     assert pics.exists() and not pics.filter(reach__isnull=True).exists()

@@ -29,9 +29,24 @@ DEMO_USERS = {
 # Dotted paths to callables seed(org, users) that add each feature's demo data.
 DEMO_SEEDERS: list[str] = [
     "accounts.demo.seed",  # first: other seeders post to these accounts
-    "analytics.demo.seed",
+    "analytics.demo.seed",  # four weeks of published history
+    "content.demo.seed",  # media library, the next two weeks' posts, drafts in review
     "inbox.demo.seed",  # listening: saved searches backfilled from the sandbox's chatter
+    "inbox.demo.seed_conversations",  # about 150 conversations, some answered, some open
 ]
+# Dotted paths to callables reset(org) that remove what the cascade from the organisation
+# cannot (files, protected rows), before `--reset` deletes the organisation.
+DEMO_RESETTERS: list[str] = [
+    "content.demo.reset",  # posts first (their attachments protect the media), media files
+]
+# The team's names, so pages say "Anna Berger" rather than an e-mail address.
+DEMO_NAMES = {
+    Role.OWNER: ("Anna", "Berger"),
+    Role.ADMIN: ("Jonas", "Keller"),
+    Role.APPROVER: ("Miriam", "Stein"),
+    Role.EDITOR: ("Lukas", "Brandt"),
+    Role.VIEWER: ("Sofia", "Wolf"),
+}
 
 
 class Command(BaseCommand):
@@ -51,9 +66,13 @@ class Command(BaseCommand):
             )
             users = {}
             for role, email in DEMO_USERS.items():
+                first, last = DEMO_NAMES[role]
                 user, created = User.objects.get_or_create(
-                    email=email, defaults={"first_name": role.label.title()}
+                    email=email, defaults={"first_name": first, "last_name": last}
                 )
+                if user.first_name in ("", role.label.title()):  # the old seed's role names
+                    user.first_name, user.last_name = first, last
+                    user.save(update_fields=["first_name", "last_name"])
                 if created or source != "kept":
                     user.set_password(password)
                     user.save()
@@ -75,21 +94,16 @@ class Command(BaseCommand):
             self.stdout.write(f"  password: {password}")
 
     def _reset(self) -> None:
-        """Remove the demo organisation (everything in it cascades) and its media files."""
-        from content.models import MediaAsset
-
+        """Remove the demo organisation (everything in it cascades) and its files."""
         org = Organization.objects.filter(slug=DEMO_SLUG).first()
         if org is None:
             return
-        files = []
-        for asset in MediaAsset.objects.for_org(org).prefetch_related("renditions"):
-            files.append(asset.file)
-            files.extend(r.file for r in asset.renditions.all())
         with transaction.atomic():
+            after = [import_string(path)(org) for path in DEMO_RESETTERS]
             org.delete()
-        for stored in files:
-            if stored:
-                stored.storage.delete(stored.name)
+        for cleanup in after:
+            if callable(cleanup):
+                cleanup()  # files go once the rows are gone for good
         self.stdout.write("Demo organisation removed; seeding it again")
 
     def _password(self) -> tuple[str, str]:

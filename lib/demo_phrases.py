@@ -1,5 +1,6 @@
-"""What people on the sandbox network say: questions, praise, complaints and spam, in English
-and German, each a real sentence built from varied parts (no Django).
+"""What people on a social network say to a coffee roaster: questions, praise, complaints and
+spam, in English and German, each a real sentence built from varied parts (no Django; used by
+the sandbox network's activity and by the demo seeder).
 
 `Phrasebook` hands out sentences without ever repeating one, so a demo inbox reads like real
 people writing, not like a loop. The same seed gives the same sentences in the same order.
