@@ -59,7 +59,7 @@ def posts_with_targets(organization):
     """Posts with targets, accounts and media prefetched: a constant number of queries."""
     media = PostTargetMedia.objects.select_related("asset").prefetch_related("asset__renditions")
     targets = PostTarget.objects.select_related("account", "deletion").prefetch_related(
-        Prefetch("attachments", queryset=media), "parts")
+        Prefetch("attachments", queryset=media), "parts", "edits")
     return (Post.objects.for_org(organization).select_related("author")
             .prefetch_related(Prefetch("targets", queryset=targets), "labels"))
 

@@ -177,6 +177,9 @@ class Provider(ABC):
     supports_threads: ClassVar[bool] = False
     # True where `comment()` can put a first comment under a published post.
     supports_first_comment: ClassVar[bool] = False
+    # True where `edit()` can change a published post in place (Mastodon); elsewhere the UI
+    # offers "delete and post again" instead of a silent local-only edit.
+    supports_edit: ClassVar[bool] = False
 
     # connecting
     @abstractmethod
@@ -246,6 +249,15 @@ class Provider(ABC):
         """Delete a published post. A post that is gone already counts as deleted (no error),
         so a retry after a lost answer is harmless. NotSupported where `supports_delete` is
         False."""
+
+    def edit(self, account: ConnectedAccount, remote_id: str,
+             request: PublishRequest) -> RemotePost:
+        """Replace the published post's text and media (with alt text) in place; the platform
+        keeps its own edit history. Repeating the same edit is harmless. NotSupported where
+        `supports_edit` is False."""
+        from platforms.errors import NotSupported
+
+        raise NotSupported("this platform cannot edit a published post")
 
     def comment(self, account: ConnectedAccount, request: PublishRequest) -> RemotePost:
         """Comment on one of the account's own published posts (`request.reply_to`): the

@@ -14,6 +14,7 @@ from content.models.calendar import (
     RecurrenceRule,
 )
 from content.models.deletions import DeletionStatus, TargetDeletion
+from content.models.edits import EditStatus, TargetEdit
 from content.models.feeds import Feed, FeedEntry
 from content.models.media import LinkPreview, MediaAsset, MediaKind, MediaRendition
 from content.models.notifications import Notification
@@ -27,6 +28,7 @@ __all__ = [
     "CommentKind",
     "Decision",
     "DeletionStatus",
+    "EditStatus",
     "Feed",
     "FeedEntry",
     "Frequency",
@@ -48,5 +50,6 @@ __all__ = [
     "RecurrenceRule",
     "Snippet",
     "TargetDeletion",
+    "TargetEdit",
     "TargetPart",
 ]

@@ -194,6 +194,14 @@ class PostTarget(models.Model):
         return self.text or self.post.text
 
     @property
+    def first_part_text(self) -> str:
+        """The text of the target's own post: the first part when it is a thread."""
+        from lib.threads import has_parts, split_parts
+
+        text = self.effective_text
+        return split_parts(text)[0] if has_parts(text) else text
+
+    @property
     def status_label(self) -> str:
         return TARGET.label(self.status)
 

@@ -17,6 +17,7 @@ from content.services import posts as post_services
 from content.services import workflow
 from content.services.access import can_approve_now
 from content.services.deletion import deletable_targets
+from content.services.edits import can_edit_on_platform
 from content.services.review_links import review_link_create, review_link_revoke
 from content.views.common import get_post
 from content.workflows import PostState, TargetState
@@ -43,6 +44,9 @@ def post_detail(request, pk: int):
         "new_review_url": request.session.pop(f"review_link_{post.pk}", ""),
         "editable": post.status not in (PostState.CANCELLED, PostState.ARCHIVED),
         "deletable": deletable_targets(post),
+        "editable_on_platform": {t.pk for t in post.targets.all()
+                                 if t.status == TargetState.PUBLISHED and t.remote_id
+                                 and can_edit_on_platform(t)},
         "has_published": any(t.status in (TargetState.PUBLISHED, TargetState.DELETED)
                              for t in post.targets.all()),
     }

@@ -56,6 +56,7 @@ class MastodonProvider(Provider):
     supports_idempotency_key = True  # where the server honours it; find_published otherwise
     supports_find_published = True
     supports_threads = True
+    supports_edit = True  # PUT /api/v1/statuses/:id (Mastodon 3.5+)
     supports_first_comment = True  # a self-reply
 
     # Async media: poll GET /api/v1/media/:id until `url` is set, within this budget.
@@ -142,6 +143,15 @@ class MastodonProvider(Provider):
         return self._post_status(account, request.text, media_ids=media_ids,
                                  reply_to=request.reply_to,
                                  idempotency_key=request.idempotency_key)
+
+    def edit(self, account, remote_id: str, request: PublishRequest) -> RemotePost:
+        """`PUT /api/v1/statuses/:id` with the new `status` and `media_ids`: the media are
+        uploaded again with their alt text (`description`), so the edited status carries
+        exactly the files and descriptions of the request; no media removes them."""
+        media_ids = [self._upload(account, item) for item in request.media]
+        data = self._call(account, "PUT", f"/api/v1/statuses/{remote_id}",
+                          json={"status": request.text, "media_ids": media_ids})
+        return remote_post(data)
 
     def _post_status(self, account, text: str, *, media_ids=(), reply_to: str = "",
                      idempotency_key: str = "", visibility: str = "") -> RemotePost:

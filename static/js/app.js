@@ -154,3 +154,9 @@
   }
   window.socialmgr = { showFlash: showFlash };
 })();
+
+/* A form with data-confirm asks before it is sent (e.g. "Delete and post again"). */
+document.addEventListener("submit", function (e) {
+  var form = e.target;
+  if (form.matches && form.matches("form[data-confirm]") && !window.confirm(form.getAttribute("data-confirm"))) e.preventDefault();
+});
