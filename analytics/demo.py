@@ -1,4 +1,4 @@
-"""Demo history for `seed_demo`: four weeks of published posts, metric snapshots and follower
+"""Demo history for `seed_demo`: eight weeks of published posts, metric snapshots and follower
 series on the sandbox accounts, so a newcomer's analytics dashboard shows real charts instead
 of empty axes. (The conversations are `inbox.demo`'s.)
 
@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-DAYS = 28  # four weeks
+DAYS = 56  # eight weeks: the four weeks shown by default and the four they are compared with
 PREFIX = "demo-"
 LABELS = [("Autumn blend", "#b45309"), ("Behind the scenes", "#0f766e"),
           ("Hiring", "#7c3aed"), ("Brewing tips", "#2563eb")]

@@ -239,7 +239,7 @@ def _upcoming(org, owner, editor, accounts, media) -> int:
     rng = random.Random(f"{org.slug}-upcoming")
     for n, (label, text, image, picks) in enumerate(UPCOMING):
         day = today + dt.timedelta(days=1 + (n * 13) // len(UPCOMING))
-        at = dt.datetime(day.year, day.month, day.day, SLOTS[rng.randrange(len(SLOTS))],
+        at = dt.datetime(day.year, day.month, day.day, SLOTS[(n * 3) % len(SLOTS)],
                          rng.choice((0, 15, 30, 45)), tzinfo=tz)
         chosen = [accounts[i % len(accounts)].pk for i in picks]
         asset = media.get(image)

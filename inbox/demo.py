@@ -156,6 +156,11 @@ def _poll_all(account) -> None:
             break
 
 
+def _said_order(item) -> tuple[int, str]:
+    """Sandbox ids grow with time: the order in which the conversations were injected."""
+    return (int(item.remote_id), "") if item.remote_id.isdigit() else (0, item.remote_id)
+
+
 def _work_through(org, users, kinds: dict[str, str]) -> None:
     """Date the conversations back over the week and do the team's work on the older ones."""
     import random
@@ -167,7 +172,8 @@ def _work_through(org, users, kinds: dict[str, str]) -> None:
     rng = random.Random(f"{org.slug}-work")
     now = timezone.now()
     team = [users[r] for r in (Role.EDITOR, Role.APPROVER, Role.ADMIN, Role.OWNER) if r in users]
-    items = list(InboxItem.objects.for_org(org).exclude(kind=ItemKind.LISTENING).order_by("pk"))
+    items = sorted(InboxItem.objects.for_org(org).exclude(kind=ItemKind.LISTENING),
+                   key=_said_order)  # as they were said, across the accounts
     ages = sorted((rng.uniform(0.05, DAYS_BACK * 24) for _ in items), reverse=True)
     for index, (item, age_h) in enumerate(zip(items, ages, strict=True)):
         item.created_at = now - dt.timedelta(hours=age_h)

@@ -80,25 +80,38 @@ def catch_up(state: State) -> None:
                                       backfill_rate)
               + activity.planned_events(knobs.seed, CHATTER_ACCOUNT, live_from, now,
                                         knobs.public_per_hour))
+    used = {_words_of(s["text"]) for s in public_statuses(state)}
     for at, _roll in events:
         username, domain, name = activity.PEOPLE[
             activity.digest(knobs.seed, at, "chatter-who") % len(activity.PEOPLE)]
         author = world.remote_account(state, username, domain, name)
         tag = pick_tag(knobs.seed, at, origin, "tag")
         tag2 = pick_tag(knobs.seed, at, origin, "tag2")
-        text = _text(knobs.seed, at, tag, tag2)
+        text = _text(knobs.seed, at, tag, tag2, used)
+        used.add(_words_of(text))
         world.create_status(state, account_id=author["id"], text=text, media_ids=[],
                             in_reply_to_id=None, at=at)
     state.world["public_until"] = now
     state.touch()
 
 
-def _text(seed: int, at: float, tag: str, tag2: str) -> str:
-    """A public post: a varied sentence (sometimes naming the brand) with its hashtags."""
+def _words_of(text: str) -> str:
+    """A public post's sentence without its hashtags and the brand's name in front."""
+    words = HASHTAG.sub("", text).strip().removeprefix("Acme Coffee, ")
+    return words[:1].lower() + words[1:]
+
+
+def _text(seed: int, at: float, tag: str, tag2: str, used: set[str] = frozenset()) -> str:
+    """A public post: a varied sentence (sometimes naming the brand) with its hashtags,
+    a sentence nobody on the network has posted yet where one can be found."""
     roll = activity.unit(seed, at, "chatter-shape")
     language = "de" if activity.unit(seed, at, "chatter-language") < 0.5 else "en"
     kind = "question" if roll < 0.4 else "praise" if roll < 0.8 else "complaint"
-    words = phrases.pick(activity.digest(seed, at, "chatter-words"), kind, language)
+    for attempt in range(30):
+        words = phrases.pick(activity.digest(seed, at, "chatter-words", attempt), kind,
+                             language)
+        if _words_of(words) not in used:
+            break
     if activity.unit(seed, at, "chatter-brand") < 0.35:
         words = f"Acme Coffee, {words if words.startswith('I ') else words[0].lower() + words[1:]}"
     return f"{words} #{tag}" + (f" #{tag2}" if tag2 != tag else "")

@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.roles import Role
-from analytics.demo import seed
+from analytics.demo import DAYS, seed
 from analytics.models import AccountMetricSnapshot, PostMetricSnapshot, TargetMetrics
 from content.models import PostTarget
 from tests.factories import ConnectedAccountFactory
@@ -19,7 +19,7 @@ def test_demo_history_fills_the_dashboard_and_runs_once(org, owner, member_of, l
     seed(org, users)
     counts = (PostTarget.objects.count(), PostMetricSnapshot.objects.count(),
               AccountMetricSnapshot.objects.count())
-    assert counts[0] > 10 and counts[1] > 4 * counts[0] and counts[2] == 3 * 28
+    assert counts[0] > 10 and counts[1] > 4 * counts[0] and counts[2] == 3 * DAYS
     # Nothing estimated: a Mastodon-like account reports no reach or clicks.
     assert not PostMetricSnapshot.objects.filter(reach__isnull=False).exists()
     assert not TargetMetrics.objects.filter(next_due_at__isnull=False).exists()

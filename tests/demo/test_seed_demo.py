@@ -78,7 +78,7 @@ def test_seed_demo_builds_a_working_week_once_and_reset_restores_it(demo_env):
     published = PostTarget.objects.for_org(org).filter(status="published")
     oldest = min(published.values_list("published_at", flat=True))
     assert now - oldest > dt.timedelta(days=25) and first["snapshots"] > 4 * first["published"]
-    assert first["followers"] == 28 * len(accounts)
+    assert first["followers"] >= 28 * len(accounts)
 
     upcoming = Post.objects.for_org(org).filter(status="scheduled", scheduled_at__gt=now)
     assert first["upcoming"] >= 15
