@@ -163,6 +163,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(VAR_DIR / "broker"),
         "data_folder_out": str(VAR_DIR / "broker"),
         "processed_folder": str(VAR_DIR / "broker-processed"),
+        # the exchange table, which kombu would otherwise write to ./control in the checkout
+        "control_folder": str(VAR_DIR / "broker-control"),
         "store_processed": False,
     }
 )
