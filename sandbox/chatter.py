@@ -76,6 +76,8 @@ def catch_up(state: State) -> None:
     backfill_rate = (knobs.public_backfill_per_hour if knobs.public_backfill_per_hour >= 0
                      else knobs.public_per_hour)
     live_from = min(max(since, origin), now)
+    if state.world.get("public_until") is not None:  # after a pause: only the latest of it
+        since = live_from = max(live_from, now - knobs.max_catch_up_s)
     events = (activity.planned_events(knobs.seed, CHATTER_ACCOUNT, since, live_from,
                                       backfill_rate)
               + activity.planned_events(knobs.seed, CHATTER_ACCOUNT, live_from, now,

@@ -51,6 +51,8 @@ class Knobs:
     public_per_hour: float = 6.0
     public_backfill_days: float = 30.0
     public_backfill_per_hour: float = -1.0  # the backfill's rate (below 0: public_per_hour)
+    # After a pause (a saved state file), at most this much missed activity is made up.
+    max_catch_up_s: float = 30 * 86400.0
     max_characters: int = 500
     characters_reserved_per_url: int = 23
     max_media_attachments: int = 4
@@ -102,6 +104,7 @@ DEMO_ACTIVITY_MAX = 5.0
 DEMO_ACCOUNTS = 5  # accounts.demo.DEMO_ACCOUNTS
 DEMO_PUBLIC_BACKFILL_DAYS = 7.0
 DEMO_PUBLIC_BACKFILL_PER_HOUR = 0.4  # about 65 public posts over the week
+DEMO_MAX_CATCH_UP_S = 15 * 60.0
 NOTIFICATIONS_PER_INBOX_ITEM = 2  # about half of the activity is mentions and replies
 
 
@@ -118,7 +121,9 @@ def demo_knobs(per_minute: float, accounts: int) -> dict:
     per_account = rate * 60 / 2 * NOTIFICATIONS_PER_INBOX_ITEM / max(1, accounts)
     return {"activity_per_hour": per_account, "public_per_hour": rate * 60 / 4,
             "backfill_hours": 0.0, "public_backfill_days": DEMO_PUBLIC_BACKFILL_DAYS,
-            "public_backfill_per_hour": DEMO_PUBLIC_BACKFILL_PER_HOUR}
+            "public_backfill_per_hour": DEMO_PUBLIC_BACKFILL_PER_HOUR,
+            # the morning after: a demo that was stopped overnight does not make up the night
+            "max_catch_up_s": DEMO_MAX_CATCH_UP_S}
 
 
 def _coerce(name: str, kind: str, value):

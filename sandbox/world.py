@@ -158,7 +158,7 @@ def catch_up(state: State, account_id: str) -> None:
         return
     now = state.now()
     since = state.world["activity_until"].get(account_id, account["created_at"])
-    since = max(since, now - activity.MAX_CATCH_UP_S)
+    since = max(since, now - min(activity.MAX_CATCH_UP_S, state.knobs.max_catch_up_s))
     if now - since < 1:
         return
     events = activity.planned_events(state.knobs.seed, account_id, since, now,

@@ -162,3 +162,32 @@ def test_the_trickle_stays_calm(per_minute):
 
 def test_the_trickle_is_off_in_tests(settings):
     assert settings.DEMO_ACTIVITY_PER_MINUTE == 0
+
+
+def test_the_morning_after_is_calm_too():
+    """A demo sandbox stopped overnight makes up only the last minutes, not the night."""
+    from sandbox import Knobs, world
+    from sandbox.state import State
+
+    state = State(Knobs(**demo_knobs(DEMO_ACTIVITY_MAX, 5)))
+    with state.lock:
+        accounts = [world.local_account(state, f"acct{n}") for n in range(5)]
+        for account in accounts:
+            world.catch_up(state, account["id"])
+        chatter.catch_up(state)
+        before = (sum(len(state.world["notifications"][a["id"]]) for a in accounts),
+                  len(_chatter(state)))
+        state.knobs.clock_offset_s = 12 * 3600  # the next morning
+        for account in accounts:
+            world.catch_up(state, account["id"])
+        chatter.catch_up(state)
+        after = (sum(len(state.world["notifications"][a["id"]]) for a in accounts),
+                 len(_chatter(state)))
+    minutes = state.knobs.max_catch_up_s / 60
+    notifications, public = after[0] - before[0], after[1] - before[1]
+    assert 0 < notifications / 2 + public <= DEMO_ACTIVITY_MAX * minutes * 1.3
+
+
+def _chatter(state) -> list[dict]:
+    """Public posts that are not mentions of an account (those count as notifications)."""
+    return [s for s in chatter.public_statuses(state) if "@acct" not in s["text"]]
