@@ -10,7 +10,7 @@ from rest_framework import serializers
 from api.serializers.common import IdField
 from content.models import Label, Post, PostTarget, PostTargetMedia
 from content.services.posts import PostData
-from content.workflows import DELIVERY_LABELS, POST, TARGET
+from content.workflows import DELIVERY_LABELS, PHASE_LABELS, POST, TARGET
 
 
 class LabelSerializer(serializers.ModelSerializer):
@@ -51,6 +51,13 @@ class PostSerializer(serializers.ModelSerializer):
         choices=[("", "—"), *DELIVERY_LABELS.items()], read_only=True,
         help_text="Derived from the targets: empty until something was attempted.")
     is_overdue = serializers.BooleanField(read_only=True)
+    phase = serializers.ChoiceField(
+        choices=list(PHASE_LABELS.items()), read_only=True,
+        help_text="The post's state as people see it: its status combined with its targets' "
+                  "(a scheduled post whose networks all published is `published`).")
+    actions = serializers.SerializerMethodField(
+        help_text="What the phase allows now (e.g. `publish_now`, `retry_target`); "
+                  "permissions are checked on top.")
     labels = LabelSerializer(many=True, read_only=True)
     targets = TargetSerializer(many=True, read_only=True)
     author = serializers.IntegerField(source="author_id", read_only=True, allow_null=True)
@@ -58,10 +65,14 @@ class PostSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Post
-        fields = ["id", "title", "text", "status", "delivery_status", "is_overdue",
-                  "scheduled_at", "timezone", "link_url", "notes", "labels", "targets",
-                  "version", "author", "created_at", "updated_at"]
+        fields = ["id", "title", "text", "status", "delivery_status", "phase", "actions",
+                  "is_overdue", "scheduled_at", "timezone", "link_url", "notes", "labels",
+                  "targets", "version", "author", "created_at", "updated_at"]
         read_only_fields = fields
+
+
+    def get_actions(self, post) -> list[str]:
+        return sorted(post.actions)
 
 
 class TargetInputSerializer(serializers.Serializer):

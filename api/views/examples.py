@@ -9,7 +9,10 @@ TARGET = {"id": 31, "post": 12, "account": 7, "text": "", "effective_text": "Spr
           "updated_at": "2026-11-20T10:00:00Z"}
 
 POST = {"id": 12, "title": "Spring sale", "text": "Spring sale!", "status": "scheduled",
-        "delivery_status": "", "is_overdue": False, "scheduled_at": "2026-12-01T09:00:00Z",
+        "delivery_status": "", "phase": "scheduled",
+        "actions": ["cancel", "comment", "duplicate", "edit", "publish_now", "reschedule",
+                    "retry_target", "unschedule"],
+        "is_overdue": False, "scheduled_at": "2026-12-01T09:00:00Z",
         "timezone": "Europe/Berlin", "link_url": "", "notes": "",
         "labels": [{"id": 2, "name": "Campaign", "colour": "#64748b"}],
         "targets": [TARGET], "version": 3, "author": 4,

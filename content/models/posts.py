@@ -10,7 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import ConnectedAccount, Organization
 from accounts.models.organizations import validate_timezone
 from accounts.models.tenant import TenantQuerySet
-from content.workflows import POST, TARGET, PostState, TargetState, delivery_status
+from content.workflows import (
+    PHASE_LABELS,
+    POST,
+    TARGET,
+    PostState,
+    TargetState,
+    allowed_actions,
+    delivery_status,
+    post_phase,
+)
 
 
 class Label(models.Model):
@@ -102,6 +111,20 @@ class Post(models.Model):
     @property
     def status_label(self) -> str:
         return POST.label(self.status)
+
+    @property
+    def phase(self) -> str:
+        """Draft … published / partly published / failed: see `content.workflows`."""
+        return post_phase(self.status, self.targets.all())
+
+    @property
+    def phase_label(self) -> str:
+        return str(PHASE_LABELS.get(self.phase, self.phase))
+
+    @property
+    def actions(self) -> frozenset[str]:
+        """What the post's phase allows (who may do it is the permissions' business)."""
+        return allowed_actions(self.phase)
 
     @property
     def delivery_status(self) -> str:

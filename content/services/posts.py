@@ -16,8 +16,8 @@ from content.models import Label, MediaAsset, Post, PostTarget, PostTargetMedia
 from content.selectors import accounts_off_limits, usable_accounts
 from content.services.access import require
 from content.services.parts import sync_parts
-from content.services.transitions import post_transition, target_transition
-from content.workflows import PostState, TargetState
+from content.services.transitions import post_transition, require_action, target_transition
+from content.workflows import Action, PostState, TargetState
 
 EDITABLE = {PostState.DRAFT, PostState.PENDING, PostState.CHANGES, PostState.APPROVED,
             PostState.SCHEDULED}
@@ -143,6 +143,7 @@ def post_update(*, post: Post, actor, data: PostData, expected_version: int) -> 
                              "Reload to see their changes, then apply yours again."))
         if locked.status not in EDITABLE:
             raise ServiceError(_("This post can no longer be edited."), code="not_editable")
+        require_action(locked, Action.EDIT)
         before = locked.content_hash()
         locked.version = F("version") + 1
         _write(locked, data, accounts, media, labels)
@@ -219,6 +220,7 @@ def post_delete(*, post: Post, actor, target_ids: list[int] | None = None) -> st
         locked = Post.objects.select_for_update().get(pk=post.pk)
         if locked.status == PostState.ARCHIVED:
             raise ServiceError(_("This post was deleted already."), code="archived")
+        require_action(locked, Action.DELETE)
         statuses = set(locked.targets.values_list("status", flat=True))
         if TargetState.PUBLISHING in statuses:
             raise ServiceError(_("This post is being published right now."), code="busy")

@@ -20,7 +20,8 @@ from accounts.services.errors import ServiceError
 from content.models import Post, PostTarget, QueueSlot
 from content.services.access import require
 from content.services.calendar import resolve_local, to_wall_clock
-from content.workflows import PostState
+from content.services.transitions import require_action
+from content.workflows import Action, PostState
 
 HORIZON_WEEKS = 12
 
@@ -125,6 +126,8 @@ def post_add_to_queue(*, post: Post, actor, now=None) -> QueueResult:
     organization = post.organization
     require(actor, organization, "post.edit")
     with transaction.atomic():
+        locked = Post.objects.select_for_update().get(pk=post.pk)
+        require_action(locked, Action.QUEUE)
         account_ids = list(PostTarget.objects.filter(post=post).values_list("account_id",
                                                                             flat=True))
         if not account_ids:

@@ -15,7 +15,7 @@ from accounts.audit import audit_record
 from accounts.services.errors import Conflict, ServiceError
 from content.models import Post, PostTarget
 from content.signals import approval_requested, targets_settled
-from content.workflows import POST, TARGET
+from content.workflows import POST, TARGET, Phase, allowed_actions, post_phase, refusal
 
 # Audit verbs: content.post.<to> / content.target.<to>
 POST_VERBS = {
@@ -27,6 +27,23 @@ POST_VERBS = {
     "archived": "content.post.archived",
     "draft": "content.post.returned_to_draft",
 }
+
+
+def require_action(post: Post, action: str) -> str:
+    """Refuse `action` unless the post's phase allows it (`content.workflows.ACTIONS`).
+
+    Call it inside the transaction, on the post row locked with select_for_update: the
+    targets are locked here too, so the phase cannot change between check and write
+    (a second "Publish now" from another tab waits, then finds the post publishing).
+    Returns the phase.
+    """
+    targets = list(PostTarget.objects.select_for_update().filter(post_id=post.pk)
+                   .order_by("pk"))
+    phase = post_phase(post.status, targets)
+    if action not in allowed_actions(phase):
+        busy = phase in (Phase.QUEUED, Phase.PUBLISHING)
+        raise ServiceError(refusal(phase, action), code="busy" if busy else "state")
+    return phase
 
 
 def post_transition(post: Post, to: str, *, actor, reason: str = "",

@@ -26,9 +26,9 @@ from content.services.access import (
     steps_for,
 )
 from content.services.notifications import approvers_of, notify
-from content.services.transitions import post_transition, target_transition
+from content.services.transitions import post_transition, require_action, target_transition
 from content.services.validation import ensure_publishable
-from content.workflows import PostState, TargetState
+from content.workflows import Action, PostState, TargetState
 
 
 def _lock(post: Post) -> Post:
@@ -40,6 +40,7 @@ def post_submit(*, post: Post, actor) -> Post:
     require(actor, post.organization, "post.submit")
     with transaction.atomic():
         locked = _lock(post)
+        require_action(locked, Action.SUBMIT)
         if locked.status not in (PostState.DRAFT, PostState.CHANGES):
             raise ServiceError(_("Only drafts can be submitted for approval."), code="state")
         ensure_publishable(locked)
@@ -63,6 +64,7 @@ def post_approve(*, post: Post, actor, comment: str = "",
             membership = require(actor, locked.organization, "post.edit")
         if locked.status != PostState.PENDING:
             raise ServiceError(_("This post is not waiting for approval."), code="state")
+        require_action(locked, Action.APPROVE)
         steps = steps_for(locked.organization)
         remaining, step = open_step(locked, steps)
         if review_link is None and not holds_step(membership, step):
@@ -106,6 +108,7 @@ def post_request_changes(*, post: Post, actor, comment: str, review_link=None,
             membership = require(actor, locked.organization, "post.edit")
         if locked.status != PostState.PENDING:
             raise ServiceError(_("This post is not waiting for approval."), code="state")
+        require_action(locked, Action.REQUEST_CHANGES)
         _remaining, step = open_step(locked, steps_for(locked.organization))
         if review_link is None and not holds_step(membership, step):
             raise Forbidden(_("This approval step is not yours to decide."))
@@ -157,6 +160,12 @@ def post_schedule(*, post: Post, actor, scheduled_at: dt.datetime | None = None,
     with transaction.atomic():
         locked = _lock(post)
         org = locked.organization
+        if now:
+            require_action(locked, Action.PUBLISH_NOW)
+        elif locked.status == PostState.SCHEDULED:
+            require_action(locked, Action.RESCHEDULE)
+        elif locked.status in (PostState.DRAFT, PostState.APPROVED):
+            require_action(locked, Action.SCHEDULE)
         if locked.status == PostState.SCHEDULED:
             if org.approval_required and not approval_valid(locked):
                 raise ServiceError(_("This post needs approval first."), code="not_approved")
@@ -220,6 +229,7 @@ def post_unschedule(*, post: Post, actor) -> Post:
         locked = _lock(post)
         if locked.status != PostState.SCHEDULED:
             raise ServiceError(_("This post is not scheduled."), code="state")
+        require_action(locked, Action.UNSCHEDULE)
         _targets_to(locked, actor, TargetState.PENDING, next_attempt_at=None)
         to = PostState.APPROVED if approval_valid(locked) else PostState.DRAFT
         post_transition(locked, to, actor=actor, reason="unscheduled")
@@ -232,6 +242,7 @@ def post_cancel(*, post: Post, actor, reason: str = "") -> Post:
         locked = _lock(post)
         if locked.status in (PostState.CANCELLED, PostState.ARCHIVED):
             raise ServiceError(_("This post is already cancelled."), code="state")
+        require_action(locked, Action.CANCEL)
         _targets_to(locked, actor, TargetState.CANCELLED)
         post_transition(locked, PostState.CANCELLED, actor=actor, reason=reason)
     return locked

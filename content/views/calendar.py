@@ -30,7 +30,7 @@ from content.services.calendar import (
     wall_clock_iso,
     zone,
 )
-from content.workflows import PostState
+from content.workflows import Action, PostState
 
 
 def _zone(request) -> str:
@@ -115,8 +115,7 @@ def calendar_preview(request, pk: int):
         "post": post, "targets": list(post.targets.all()), "tz_name": tz_name,
         "local": timezone.localtime(post.scheduled_at, zone(tz_name))
         if post.scheduled_at else None,
-        "can_edit": membership.can("post.edit") and post.status not in (
-            PostState.CANCELLED, PostState.ARCHIVED),
+        "can_edit": membership.can("post.edit") and Action.EDIT in post.actions,
         "can_decide": can_approve_now(membership, post),
         "movable": may_move(membership, post.status, request.organization.approval_required),
         "calendar_url": reverse("calendar", kwargs={"org_slug": request.organization.slug}),

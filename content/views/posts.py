@@ -20,7 +20,7 @@ from content.services.deletion import deletable_targets
 from content.services.edits import can_edit_on_platform
 from content.services.review_links import review_link_create, review_link_revoke
 from content.views.common import get_post
-from content.workflows import PostState, TargetState
+from content.workflows import Action, PostState, TargetState
 
 
 @org_view("post.view")
@@ -42,7 +42,12 @@ def post_detail(request, pk: int):
         else [],
         "review_link_form": ReviewLinkForm(),
         "new_review_url": request.session.pop(f"review_link_{post.pk}", ""),
-        "editable": post.status not in (PostState.CANCELLED, PostState.ARCHIVED),
+        # What the buttons offer comes from the one table (content.workflows.ACTIONS).
+        "phase": post.phase,
+        "actions": post.actions,
+        "can_publish_now": Action.PUBLISH_NOW in post.actions and (
+            request.membership.can("post.publish")
+            or not request.organization.approval_required),
         "deletable": deletable_targets(post),
         "editable_on_platform": {t.pk for t in post.targets.all()
                                  if t.status == TargetState.PUBLISHED and t.remote_id
