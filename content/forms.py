@@ -152,6 +152,8 @@ class MediaUploadForm(forms.Form):
                                                       "cannot see it."))
     source = forms.CharField(label=gettext_lazy("Source"), required=False, max_length=300)
     licence = forms.CharField(label=gettext_lazy("Licence"), required=False, max_length=120)
+    own_work = forms.BooleanField(label=gettext_lazy("My own work (I made it, no licence "
+                                                     "needed)"), required=False)
     attribution = forms.CharField(label=gettext_lazy("Attribution"), required=False,
                                   max_length=300)
     folder = forms.CharField(label=gettext_lazy("Folder"), required=False, max_length=120)

@@ -41,6 +41,8 @@ class MediaAsset(models.Model):
     alt_text = models.TextField(_("alt text"), blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
     licence = models.CharField(_("licence"), max_length=120, blank=True)
+    # The uploader made it (photo, graphic): no licence to record.
+    own_work = models.BooleanField(_("own work"), default=False)
     attribution = models.CharField(_("attribution"), max_length=300, blank=True)
     folder = models.CharField(_("folder"), max_length=120, blank=True)
     tags = models.CharField(_("tags"), max_length=300, blank=True,
@@ -68,7 +70,7 @@ class MediaAsset(models.Model):
 
     @property
     def has_licence(self) -> bool:
-        return bool(self.licence.strip())
+        return self.own_work or bool(self.licence.strip())
 
     def thumbnail(self):
         """The thumbnail rendition when prefetched/existing, else None."""

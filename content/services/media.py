@@ -97,7 +97,7 @@ def _clean(image: Image.Image, data: bytes) -> tuple[bytes, Image.Image]:
 
 def media_upload(*, organization, actor, upload, alt_text: str = "", source: str = "",
                  licence: str = "", attribution: str = "", folder: str = "",
-                 tags: str = "") -> MediaAsset:
+                 tags: str = "", own_work: bool = False) -> MediaAsset:
     """Validate `upload` (a Django UploadedFile) by its content and add it to the library."""
     require(actor, organization, "media.edit")
     head = upload.read(16)
@@ -128,6 +128,7 @@ def media_upload(*, organization, actor, upload, alt_text: str = "", source: str
             organization=organization, original_name=(upload.name or "")[:255], kind=kind,
             content_type=content_type, size=len(data), sha256=digest, created_by=actor,
             alt_text=alt_text.strip(), source=source.strip(), licence=licence.strip(),
+            own_work=bool(own_work),
             attribution=attribution.strip(), folder=folder.strip(), tags=tags.strip(), **meta)
         asset.file.save(f"upload.{ext}", ContentFile(data), save=False)
         asset.save()
@@ -213,9 +214,11 @@ def media_rendition_for(*, asset: MediaAsset, purpose: str, max_bytes: int | Non
 
 def media_update(*, asset: MediaAsset, actor, **fields) -> MediaAsset:
     require(actor, asset.organization, "media.edit")
-    allowed = {"alt_text", "source", "licence", "attribution", "folder", "tags"}
+    allowed = {"alt_text", "source", "licence", "attribution", "folder", "tags", "own_work"}
     for name, value in fields.items():
-        if name in allowed:
+        if name == "own_work":
+            asset.own_work = bool(value)
+        elif name in allowed:
             setattr(asset, name, (value or "").strip())
     with transaction.atomic():
         asset.save(update_fields=[n for n in fields if n in allowed])

@@ -74,8 +74,8 @@ def _upload(request):
 def media_edit(request, pk: int):
     asset = get_object_or_404(MediaAsset.objects.for_org(request.organization), pk=pk)
     form = MediaEditForm(request.POST or None, initial={
-        f: getattr(asset, f) for f in ("alt_text", "source", "licence", "attribution",
-                                       "folder", "tags")})
+        f: getattr(asset, f) for f in ("alt_text", "source", "licence", "own_work",
+                                       "attribution", "folder", "tags")})
     if request.method == "POST" and form.is_valid():
         media_update(asset=asset, actor=request.user, **form.cleaned_data)
         messages.success(request, _("Saved."))

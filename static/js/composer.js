@@ -251,6 +251,8 @@
     Array.prototype.forEach.call(files, function (file) {
       var body = new FormData();
       body.append("file", file);
+      var own = zone.querySelector("[data-upload-own-work]");
+      if (own && own.checked) body.append("own_work", "on");
       body.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
       status.textContent = file.name + " …";
       fetch(zone.getAttribute("data-upload-url"), { method: "POST", body: body, headers: { "HX-Request": "true" }, credentials: "same-origin" })
@@ -258,7 +260,12 @@
         .then(function (res) {
           var doc = new DOMParser().parseFromString(res.html, "text/html");
           var made = doc.querySelector("[data-uploaded]");
-          if (res.ok && made) { addMedia(fromDataset(made)); status.textContent = file.name + " ✓"; }
+          if (res.ok && made) {
+            addMedia(fromDataset(made)); status.textContent = file.name + " ✓";
+            // the library below shows the new file at once (not "the library is empty")
+            var search = document.getElementById("media-search");
+            if (window.htmx && search) window.htmx.ajax("GET", search.getAttribute("hx-get"), { target: "#media-picker-list", values: { q: search.value } });
+          }
           else { status.textContent = file.name + ": " + (doc.body.textContent || "").trim(); }
         })
         .catch(function () { status.textContent = file.name + ": upload failed"; });
