@@ -207,6 +207,10 @@ class Provider(ABC):
         """What a self-hoster must register on the platform (None: nothing to register)."""
         return None
 
+    def platform_label(self, account) -> str:
+        """The platform's name as shown next to one of its accounts."""
+        return str(self.name)
+
     def check_setup(self, *, redirect_uri: str, organization=None) -> list[SetupCheck]:
         """Check the configured app as far as the platform allows (the *test the setup* button).
 

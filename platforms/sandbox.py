@@ -56,6 +56,9 @@ LIMITS_CACHE_SECONDS = 10 * 60
 INBOX_PAGE_SIZE = 40
 FIND_PAGES = 3  # find_published looks through the newest 3 × 40 statuses
 POST_METRICS = (*STATUS_METRICS, ("impressions", "impressions_count"))
+# The networks a sandbox account can be shaped like (sandbox/shapes.py), by their own names.
+SHAPE_NAMES = {"mastodon": "Mastodon", "bluesky": "Bluesky", "x": "X", "linkedin": "LinkedIn",
+               "instagram": "Instagram"}
 
 
 def _session() -> requests.Session:
@@ -109,6 +112,14 @@ class SandboxProvider(Provider):
         if not account_id:
             raise Rejected(_("This account is missing its sandbox id; please reconnect it."))
         return account_id
+
+    def platform_label(self, account) -> str:
+        """"Sandbox (like Bluesky)" for an account the sandbox shapes like another network."""
+        key = ((account.settings or {}).get("shape") or {}).get("key", "")
+        like = SHAPE_NAMES.get(key)
+        if not like:
+            return str(self.name)
+        return _("Sandbox (like %(network)s)") % {"network": like}
 
     # --- connecting ---------------------------------------------------------------------
     def connect_start(self, *, redirect_uri: str, form_data: dict | None = None,

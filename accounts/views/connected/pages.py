@@ -42,9 +42,11 @@ def connected_accounts(request):
     """Every member sees the accounts they may use; admins manage them."""
     membership = request.membership
     accounts = list(accounts_for_member(membership))
-    names = {p.key: p.name for p in available_providers()}
+    providers = {p.key: p for p in available_providers()}
     for account in accounts:
-        account.platform_name = names.get(account.provider, account.provider)
+        provider = providers.get(account.provider)
+        account.platform_name = (provider.platform_label(account) if provider
+                                 else account.provider)
         account.logo = logo_path(account.provider)
     context = {
         "accounts": accounts,
