@@ -75,12 +75,16 @@ TARGET = {
                                         "through its API."),
     "delete_retried": gettext_lazy("%(actor)s tried again to delete the post “%(post)s” on "
                                    "%(account)s."),
+    "edited": gettext_lazy("%(actor)s changed the published post “%(post)s” on %(account)s."),
+    "edit_failed": gettext_lazy("%(actor)s could not change the published post “%(post)s” on "
+                                "%(account)s."),
 }
 
 # Reasons written for people: the reviewer's comment, the platform's own words.
 REASONS = {"content.post.changes_requested", "content.post.cancelled", "content.target.failed",
            "content.target.paused", "content.target.unconfirmed",
-           "content.target.delete_failed", "content.part.thread.failed",
+           "content.target.delete_failed", "content.target.edit_failed",
+           "content.part.thread.failed",
            "content.part.comment.failed"}
 
 PART = {
