@@ -216,7 +216,7 @@ def _media(org, actor) -> dict:
         upload = SimpleUploadedFile(name, draw(kind, n), content_type="image/jpeg")
         assets[name] = media_upload(organization=org, actor=actor, upload=upload, alt_text=alt,
                                     source=source, licence=licence, attribution=attribution,
-                                    folder=folder, tags=tags)
+                                    folder=folder, tags=tags, own_work=licence == "Own work")
     return assets
 
 

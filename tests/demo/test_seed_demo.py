@@ -92,6 +92,7 @@ def test_seed_demo_builds_a_working_week_once_and_reset_restores_it(demo_env):
     media = MediaAsset.objects.for_org(org)
     assert first["media"] >= 8
     assert all(a.alt_text and a.licence and a.width for a in media)
+    assert all(a.own_work == (a.licence == "Own work") for a in media)
 
     assert 140 <= first["conversations"] <= 170
     assert 0 < first["done"] < first["conversations"] and first["assigned"] > 0
