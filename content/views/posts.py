@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.services.errors import ServiceError
@@ -75,12 +76,40 @@ def _run(request, post, fn, success: str):
     return _back(request, post)
 
 
-@org_view("post.submit")
-@require_POST
-def post_submit_view(request, pk: int):
-    post = get_post(request, pk)
-    return _run(request, post, lambda: workflow.post_submit(post=post, actor=request.user),
-                _("Submitted for approval."))
+# The plain post actions: one POST each, one service call, one message. The phase table
+# (content.workflows.ACTIONS) decides inside the service whether the action is possible.
+ACTION_VIEWS = {
+    Action.SUBMIT: ("post.submit", lambda request, post: workflow.post_submit(
+        post=post, actor=request.user), gettext_lazy("Submitted for approval.")),
+    Action.REQUEST_CHANGES: ("post.edit", lambda request, post: workflow.post_request_changes(
+        post=post, actor=request.user, comment=request.POST.get("comment", "")),
+        gettext_lazy("Changes requested.")),
+    Action.PUBLISH_NOW: ("post.edit", lambda request, post: workflow.post_publish_now(
+        post=post, actor=request.user),
+        gettext_lazy("Publishing now: the post is queued for its accounts.")),
+    Action.UNSCHEDULE: ("post.edit", lambda request, post: workflow.post_unschedule(
+        post=post, actor=request.user), gettext_lazy("Taken off the schedule.")),
+    Action.CANCEL: ("post.edit", lambda request, post: workflow.post_cancel(
+        post=post, actor=request.user), gettext_lazy("Cancelled.")),
+}
+
+
+def _action_view(action: str):
+    perm, call, success = ACTION_VIEWS[action]
+
+    def view(request, pk: int):
+        post = get_post(request, pk)
+        return _run(request, post, lambda: call(request, post), str(success))
+
+    view.__name__ = view.__qualname__ = f"post_{action}_view"
+    return org_view(perm)(require_POST(view))
+
+
+post_submit_view = _action_view(Action.SUBMIT)
+post_request_changes_view = _action_view(Action.REQUEST_CHANGES)
+post_publish_now_view = _action_view(Action.PUBLISH_NOW)
+post_unschedule_view = _action_view(Action.UNSCHEDULE)
+post_cancel_view = _action_view(Action.CANCEL)
 
 
 @org_view("post.edit")
@@ -102,15 +131,6 @@ def post_approve_view(request, pk: int):
 
 @org_view("post.edit")
 @require_POST
-def post_request_changes_view(request, pk: int):
-    post = get_post(request, pk)
-    comment = request.POST.get("comment", "")
-    return _run(request, post, lambda: workflow.post_request_changes(
-        post=post, actor=request.user, comment=comment), _("Changes requested."))
-
-
-@org_view("post.edit")
-@require_POST
 def post_schedule_view(request, pk: int):
     post = get_post(request, pk)
     form = ScheduleForm(request.POST, tz_name=post.timezone)
@@ -122,30 +142,6 @@ def post_schedule_view(request, pk: int):
     return _run(request, post, lambda: workflow.post_schedule(
         post=post, actor=request.user, scheduled_at=form.cleaned_data["scheduled_at"]),
         _("Scheduled."))
-
-
-@org_view("post.edit")
-@require_POST
-def post_publish_now_view(request, pk: int):
-    post = get_post(request, pk)
-    return _run(request, post, lambda: workflow.post_publish_now(post=post, actor=request.user),
-                _("Publishing now: the post is queued for its accounts."))
-
-
-@org_view("post.edit")
-@require_POST
-def post_unschedule_view(request, pk: int):
-    post = get_post(request, pk)
-    return _run(request, post, lambda: workflow.post_unschedule(post=post, actor=request.user),
-                _("Taken off the schedule."))
-
-
-@org_view("post.edit")
-@require_POST
-def post_cancel_view(request, pk: int):
-    post = get_post(request, pk)
-    return _run(request, post, lambda: workflow.post_cancel(post=post, actor=request.user),
-                _("Cancelled."))
 
 
 @org_view("post.edit")
