@@ -35,7 +35,7 @@ from content.services.workflow import post_publish_now, post_schedule, post_subm
 from content.views.common import get_post
 from content.views.compose_actions import composer_buttons
 from content.views.queue import queue_post
-from content.workflows import PostState
+from content.workflows import Action, PostState, refusal
 
 # Platform logos vendored from simple-icons (scripts/vendor_assets.py).
 LOGOS = {"bluesky", "facebook", "instagram", "mastodon", "threads", "x"}
@@ -215,8 +215,8 @@ def compose(request):
 @org_view("post.edit")
 def post_edit(request, pk: int):
     post = get_post(request, pk, full=True)
-    if post.status in (PostState.CANCELLED, PostState.ARCHIVED):
-        messages.error(request, _("This post can no longer be edited."))
+    if Action.EDIT not in post.actions:  # content.workflows.ACTIONS: e.g. already published
+        messages.error(request, refusal(post.phase, Action.EDIT))
         return redirect("post_detail", org_slug=request.organization.slug, pk=post.pk)
     hidden = accounts_off_limits(request.membership, post)
     if hidden:

@@ -64,7 +64,8 @@ def _rule_for(request, post: Post) -> RecurrenceRule | None:
 
 def _render(request, post, rule, form=None, text_form=None, status=200):
     org = request.organization
-    occurrences = list(rule.occurrences.select_related("post")) if rule else []
+    occurrences = list(rule.occurrences.select_related("post")
+                       .prefetch_related("post__targets")) if rule else []
     for occ in occurrences:
         occ.local = to_wall_clock(occ.occurrence_at, rule.timezone)
     initial = {"time": to_wall_clock(post.scheduled_at, org.timezone).time()

@@ -271,3 +271,10 @@ def test_publish_now_on_a_published_post_is_refused(make_post, owner, future, lo
     page = login(owner).post(url("post_publish_now", pk=post.pk), follow=True)
     assert "already been published on every network" in page.content.decode()
     assert [t.status for t in _targets(post)] == [T.PUBLISHED, T.PUBLISHED]
+
+
+def test_the_composer_does_not_open_a_published_post(make_post, owner, future, login):
+    post = _delivered(T.PUBLISHED, T.PUBLISHED)(make_post, owner, future)
+    page = login(owner).get(url("post_edit", pk=post.pk), follow=True)
+    assert page.redirect_chain[-1][0] == url("post_detail", pk=post.pk)
+    assert "already been published on every network" in page.content.decode()
