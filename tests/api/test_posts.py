@@ -250,3 +250,18 @@ def test_targets_are_readable(org, account, api, issue_token):
     body = client.get(f"/api/v1/targets/{target.pk}/").json()
     assert body["post"] == post.pk and body["status"] == "pending"
     assert [t["id"] for t in client.get("/api/v1/targets/").json()["results"]] == [target.pk]
+
+
+def test_a_second_publish_now_through_the_api_is_409_with_the_reason(org, account, api,
+                                                                    issue_token):
+    post = _post(org, account)
+    client = api(issue_token(org, Role.OWNER))
+    first = client.post(f"{URL}{post.pk}/schedule/", {"now": True}, format="json")
+    assert first.status_code == 200, first.json()
+    assert first.json()["phase"] == "queued" and "publish_now" not in first.json()["actions"]
+    due = list(Post.objects.get(pk=post.pk).targets.values_list("status", "next_attempt_at"))
+    second = client.post(f"{URL}{post.pk}/schedule/", {"now": True}, format="json")
+    assert second.status_code == 409 and second.json()["code"] == "busy"
+    assert "already queued" in second.json()["detail"]
+    assert list(Post.objects.get(pk=post.pk).targets.values_list(
+        "status", "next_attempt_at")) == due
