@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from accounts.audit_text import Line, says
+from inbox.models.items import Sentiment
 
 
 def _author(line: Line) -> str:
@@ -64,6 +65,15 @@ def _author_data(message) -> callable:
                                        "count": line.count()})
 
 
+def _sentiment(line: Line) -> str:
+    def label(value) -> str:
+        return str(Sentiment(value).label) if value in Sentiment.values else str(value or "—")
+    return _("%(actor)s changed the sentiment of the conversation with %(author)s from "
+             "“%(before)s” to “%(after)s”.") % {
+        "actor": line.actor, "author": _author(line),
+        "before": label(line.details.get("from")), "after": label(line.details.get("to"))}
+
+
 def _purged(line: Line) -> str:
     count = line.count("rows")
     return ngettext("socialmgr deleted %(count)d conversation past the retention period.",
@@ -96,6 +106,7 @@ SENTENCES = {
                                                 "count")),
     "inbox.item.assigned": _assigned,
     "inbox.item.updated": _updated,
+    "inbox.item.sentiment_corrected": _sentiment,
     "inbox.item.note_added": _on_item(gettext_lazy(
         "%(actor)s added an internal note to the conversation with %(author)s.")),
     "inbox.author.exported": _author_data(ngettext_lazy(
