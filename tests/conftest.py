@@ -74,6 +74,18 @@ def _fresh_memory_cache():
         caches["default"].clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: the locale middleware activates a request's
+    language for the thread and leaves it active, so a German request in one test made the
+    next test's messages German (seen as order-dependent failures)."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def org(db):
     return OrganizationFactory(name="Acme", slug="acme")
