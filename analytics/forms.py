@@ -89,4 +89,4 @@ class DashboardFilterForm(forms.Form):
 class AnalyticsSettingsForm(forms.ModelForm):
     class Meta:
         model = AnalyticsSettings
-        fields = ["utm_enabled", "monthly_report"]
+        fields = ["utm_enabled", "shorten_links", "monthly_report"]

@@ -3,18 +3,23 @@
 Used by the publishing worker right before a post goes out (content/pipeline/links.py), and
 by the composer preview, so people see the links as they will be published:
 
-    if utm_enabled(org):
+    rules = link_rules(org)
+    if rules.utm:
         text = utm_text(text, source="mastodon", campaign="Spring sale")
+
+Shortening (`rules.shorten`) happens after the UTM rule, in analytics/services/links.py, so a
+short link leads to the tagged URL.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.core.cache import cache
 
-from analytics.models.settings import UTM_ENABLED_CACHE
+from analytics.models.settings import LINK_RULES_CACHE
 from analytics.services.settings import analytics_settings_for
 from content.models import Label
 
@@ -36,13 +41,35 @@ def add_utm(url: str, *, source: str, medium: str = "social", campaign: str = ""
 
 
 
+@dataclass(frozen=True)
+class LinkRules:
+    """What happens to the links of an organisation's posts when they are published."""
+
+    utm: bool = False
+    shorten: bool = False
+
+    def __bool__(self) -> bool:
+        return self.utm or self.shorten
+
+
+def link_rules(organization) -> LinkRules:
+    """The organisation's link switches; cached (AnalyticsSettings.save clears it)."""
+    def read() -> tuple[bool, bool]:
+        saved = analytics_settings_for(organization)
+        return saved.utm_enabled, saved.shorten_links
+
+    utm, shorten = cache.get_or_set(LINK_RULES_CACHE.format(organization.pk), read, 300)
+    return LinkRules(utm=utm, shorten=shorten)
+
+
 def utm_enabled(organization) -> bool:
-    """Whether the organisation tracks links; cached (AnalyticsSettings.save clears it)."""
-    return cache.get_or_set(UTM_ENABLED_CACHE.format(organization.pk),
-                            lambda: analytics_settings_for(organization).utm_enabled, 300)
+    """Whether the organisation adds UTM parameters to its links."""
+    return link_rules(organization).utm
 
 
-def utm_text(text: str, *, source: str, campaign: str = "") -> str:
+def replace_urls(text: str, replace_url) -> str:
+    """`text` with each http(s) URL replaced by `replace_url(url)`; trailing punctuation and
+    URLs without a host are left as they are."""
     def replace(match: re.Match) -> str:
         url = match.group(0)
         tail = ""
@@ -51,9 +78,13 @@ def utm_text(text: str, *, source: str, campaign: str = "") -> str:
             url = url[:-1]
         if not urlsplit(url).netloc:
             return match.group(0)
-        return add_utm(url, source=source, campaign=campaign) + tail
+        return replace_url(url) + tail
 
     return URL_RE.sub(replace, text)
+
+
+def utm_text(text: str, *, source: str, campaign: str = "") -> str:
+    return replace_urls(text, lambda url: add_utm(url, source=source, campaign=campaign))
 
 
 def campaign_name(label_names) -> str:

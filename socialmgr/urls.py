@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from accounts.views import public
 from accounts.views.connected import flow as connect_flow
+from analytics.views.links import follow as short_link_follow
 from content.ical import ical_feed
 from inbox.views import webhooks as webhook_views
 from socialmgr import status as ops_views
@@ -36,6 +37,8 @@ urlpatterns = [
     path("organizations/new/", public.organization_create_view, name="organization_create"),
     path("invitations/<str:token>/", public.invitation_accept_view, name="invitation_accept"),
     path("review/", include("content.public_urls")),
+    # Own short links in published posts (public; counts clicks without cookies).
+    path("l/<str:code>", short_link_follow, name="short_link"),
     # Private per-user calendar feed; the token in the path is the credential.
     path("ical/<str:token>.ics", ical_feed, name="ical_feed"),
     path("preferences/", public.preferences_view, name="preferences"),

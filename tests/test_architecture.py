@@ -30,8 +30,8 @@ ALLOWED_UPWARD = {
     ("accounts", "platforms"): "connecting and reconnecting an account runs the connector's "
                                "OAuth flow; the connected-accounts pages and services are the "
                                "next thing to move above the connectors",
-    ("content", "analytics"): "the publishing worker applies the organisation's UTM setting "
-                              "to a post's links (analytics.utm)",
+    ("content", "analytics"): "the publishing worker applies the organisation's link rules "
+                              "(UTM parameters, own short links) to a post's links",
     ("accounts", "sandbox"): "seed_demo starts and drives the sandbox network's admin API",
 }
 

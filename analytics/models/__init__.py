@@ -1,3 +1,4 @@
+from analytics.models.links import ShortLink, ShortLinkDay
 from analytics.models.metrics import (
     ACCOUNT_METRIC_NAMES,
     POST_METRIC_NAMES,
@@ -14,5 +15,7 @@ __all__ = [
     "AnalyticsSettings",
     "MetricsSchedule",
     "PostMetricSnapshot",
+    "ShortLink",
+    "ShortLinkDay",
     "TargetMetrics",
 ]

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 
-# analytics.utm.utm_enabled() caches the switch per organisation under this key.
-UTM_ENABLED_CACHE = "analytics:utm_enabled:{}"
+# analytics.utm.link_rules() caches the link switches per organisation under this key.
+LINK_RULES_CACHE = "analytics:link_rules:{}"
 
 
 class AnalyticsSettings(models.Model):
@@ -18,6 +18,11 @@ class AnalyticsSettings(models.Model):
         help_text=_("Links in posts get utm_source (the platform), utm_medium=social and "
                     "utm_campaign (the post's first label), so web analytics can tell where "
                     "visitors came from."))
+    shorten_links = models.BooleanField(
+        _("shorten links to this installation's domain"), default=False,
+        help_text=_("Links in posts become short links (/l/…) on this installation, which "
+                    "count clicks per post, network and day without cookies and without "
+                    "storing IP addresses."))
     monthly_report = models.BooleanField(
         _("email a monthly PDF report"), default=False,
         help_text=_("On the 1st of each month, admins and owners receive last month's report "
@@ -35,7 +40,7 @@ class AnalyticsSettings(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        # The publishing worker reads utm_enabled through a cache (analytics.utm).
-        key = UTM_ENABLED_CACHE.format(self.organization_id)
+        # The publishing worker reads the link switches through a cache (analytics.utm).
+        key = LINK_RULES_CACHE.format(self.organization_id)
         cache.delete(key)
         transaction.on_commit(lambda: cache.delete(key))

@@ -13,12 +13,12 @@ from collections.abc import Iterable, Iterator
 from django.utils.translation import gettext as _
 
 from analytics.models import POST_METRIC_NAMES
-from analytics.selectors import audience, inbox, posts, timing
+from analytics.selectors import audience, inbox, links, posts, timing
 from analytics.selectors.dashboard import dashboard_data
 from analytics.selectors.scope import Scope
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-TABLES = ("summary", "followers", "posts", "labels", "heatmap", "inbox", "daily")
+TABLES = ("summary", "followers", "posts", "labels", "heatmap", "inbox", "daily", "links")
 
 
 def safe_cell(value) -> object:
@@ -43,7 +43,7 @@ def stream_csv(rows: Iterable[list]) -> Iterator[str]:
 
 def csv_rows(table: str, scope: Scope) -> Iterator[list]:
     return {"summary": _summary, "followers": _followers, "posts": _posts, "labels": _labels,
-            "heatmap": _heatmap, "inbox": _inbox, "daily": _daily}[table](scope)
+            "heatmap": _heatmap, "inbox": _inbox, "daily": _daily, "links": _links}[table](scope)
 
 
 def _na(value):
@@ -115,3 +115,19 @@ def _daily(scope: Scope):
     yield [_("Date"), _("Posts published"), _("Inbox items")]
     for day in scope.period.dates():
         yield [day.isoformat(), per_day.get(day, 0), inbox_days.get(day, 0)]
+
+
+def _links(scope: Scope):
+    """Every short link of the selected accounts with its clicks in the period and in all."""
+    from analytics.services.links import short_url
+
+    days = scope.period
+    yield [_("Short link"), _("Leads to"), _("Platform"), _("Account"), _("Post published"),
+           _("Clicks in the period"), _("Clicks in all"), _("Enabled")]
+    in_period = links.clicks_per_link(scope, days)
+    for link in links.links_page(scope.organization, scope.account_ids).iterator():
+        published = link.target.published_at if link.target else None
+        yield [short_url(link.code), link.url, link.provider,
+               link.account.name if link.account else "",
+               published.astimezone(scope.tz).isoformat() if published else None,
+               in_period.get(link.pk, 0), link.clicks, link.enabled]

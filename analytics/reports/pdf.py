@@ -23,6 +23,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from analytics.selectors.dashboard import DEFINITION, dashboard_data
 from analytics.selectors.scope import Scope
+from platforms.registry import provider_name
 
 PALETTE = [colors.HexColor(c) for c in ("#2563eb", "#16a34a", "#d97706", "#9333ea", "#dc2626",
                                         "#0891b2", "#4d7c0f", "#be185d")]
@@ -165,6 +166,7 @@ def render_report(scope: Scope) -> bytes:
     story += _posts_section(data, s)
     story += _labels_section(data, s)
     story += _inbox_section(data, s)
+    story += _short_links_section(data, s)
     story += _provenance_section(data, s)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
@@ -206,6 +208,23 @@ def _inbox_section(data, s) -> list:
     if inbox["members"]:
         rows = [[_("Member"), _("Answered"), _("Median first response (min)")]]
         rows += [[r["member"], r["answered"], _num(r["median_minutes"])] for r in inbox["members"]]
+        out.append(_table(rows))
+    return out
+
+
+def _short_links_section(data, s) -> list:
+    links = data["short_links"]
+    if links is None:
+        return []
+    out = [Paragraph(escape(_("Clicks on our short links")), s["h2"]),
+           Paragraph(escape(_("%(n)s clicks in this period (before: %(before)s, change "
+                              "%(change)s); click-through rate of the period's posts %(ctr)s.") % {
+               "n": _num(links["clicks"]), "before": _num(links["previous"]),
+               "change": _change(links["delta"]), "ctr": _num(links["ctr"], "%")}), s["body"])]
+    if links["top"]:
+        rows = [[_("Link"), _("Network"), _("Clicks")]]
+        rows += [[row["link"].url[:70], provider_name(row["link"].provider), _num(row["clicks"])]
+                 for row in links["top"]]
         out.append(_table(rows))
     return out
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from analytics.labels import metric_label
 from analytics.models import POST_METRIC_NAMES
-from analytics.selectors import audience, inbox, posts, timing
+from analytics.selectors import audience, inbox, links, posts, timing
 from analytics.selectors.scope import Scope
 
 DEFINITION = gettext_lazy(
@@ -67,7 +67,16 @@ def dashboard_data(scope: Scope) -> dict:
         "inbox": inbox_data,
         "provenance": provenance(rows),
         "collected_since": audience.collected_since(scope),
+        "short_links": _short_links(scope),
     }
+
+
+def _short_links(scope: Scope) -> dict | None:
+    """Clicks on own short links; None (no card) while the accounts have none."""
+    if not links.has_short_links(scope):
+        return None
+    stats = links.short_link_stats(scope)
+    return {**stats, "delta": delta(stats["clicks"], stats["previous"])}
 
 
 NETWORK_REPORTED = ("impressions", "engagement_rate", "clicks")

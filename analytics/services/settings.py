@@ -15,11 +15,13 @@ def analytics_settings_for(organization: Organization) -> AnalyticsSettings:
 
 @transaction.atomic
 def analytics_settings_update(*, organization: Organization, actor, utm_enabled: bool,
-                              monthly_report: bool, request=None) -> AnalyticsSettings:
+                              monthly_report: bool, shorten_links: bool = False,
+                              request=None) -> AnalyticsSettings:
     current, _ = AnalyticsSettings.objects.select_for_update().get_or_create(
         organization=organization)
     changes = {}
-    for name, value in (("utm_enabled", utm_enabled), ("monthly_report", monthly_report)):
+    for name, value in (("utm_enabled", utm_enabled), ("shorten_links", shorten_links),
+                        ("monthly_report", monthly_report)):
         if getattr(current, name) != value:
             changes[name] = value
             setattr(current, name, value)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from accounts.tenancy import org_view
 from analytics.forms import AnalyticsSettingsForm
+from analytics.services.links import short_url
 from analytics.services.settings import analytics_settings_for, analytics_settings_update
 
 
@@ -16,4 +17,5 @@ def analytics_settings_view(request):
                                   request=request, **form.cleaned_data)
         messages.success(request, _("Analytics settings saved."))
         return redirect("analytics_settings", org_slug=request.organization.slug)
-    return render(request, "analytics/settings.html", {"form": form})
+    return render(request, "analytics/settings.html",
+                  {"form": form, "short_example": short_url("7kQm2xRtP")})

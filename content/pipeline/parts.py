@@ -154,11 +154,11 @@ def parent_remote_id(part: TargetPart) -> str:
     return before if before is not None else part.target.remote_id
 
 
-def part_request(part: TargetPart, *, utm_on: bool | None = None) -> PublishRequest:
+def part_request(part: TargetPart, *, rules=None) -> PublishRequest:
     target = part.target
-    if utm_on is None:
-        utm_on = link_tracking([target])[target.post.organization_id]
-    return PublishRequest(text=tracked_text(target, utm_on=utm_on, text=part.text),
+    if rules is None:
+        rules = link_tracking([target])[target.post.organization_id]
+    return PublishRequest(text=tracked_text(target, rules=rules, text=part.text),
                           idempotency_key=str(part.idempotency_key),
                           reply_to=parent_remote_id(part))
 

@@ -71,15 +71,17 @@ def first_part(target: PostTarget) -> str:
     return join_parts(text)
 
 
-def build_request(target: PostTarget, *, utm_on: bool) -> PublishRequest:
+def build_request(target: PostTarget, *, rules) -> PublishRequest:
     media = [MediaFile(filename=m.asset.original_name or m.asset.file.name,
                        content_type=m.asset.content_type, size=m.asset.size,
                        alt_text=m.effective_alt_text, width=m.asset.width,
                        height=m.asset.height, open=m.asset.file.open)
              for m in target.attachments.all()]
-    return PublishRequest(text=tracked_text(target, utm_on=utm_on, text=first_part(target)),
+    return PublishRequest(text=tracked_text(target, rules=rules, text=first_part(target)),
                           media=media,
                           idempotency_key=str(target.idempotency_key),
+                          # The link card keeps its URL: Bluesky and Facebook read its page
+                          # for the card, which a redirect through us would only slow down.
                           link=target.post.link_url)
 
 
@@ -94,11 +96,11 @@ def targets_publish(claims: list[Claim]) -> dict[int, str]:
     calls: list[Call] = []
     held = _load(claims)
     limits = accounts_limit_ends(t.account_id for t, _lease in held)
-    utm = link_tracking([t for t, _lease in held])
+    rules = link_tracking([t for t, _lease in held])
     for target, lease in held:
         try:
             until = limited_until(limits.get(target.account_id), target.next_attempt_at)
-            call = _prepare(target, lease, until, results, utm[target.post.organization_id])
+            call = _prepare(target, lease, until, results, rules[target.post.organization_id])
         except Exception as exc:
             results[target.pk] = _crashed(target, lease, exc)
             continue
@@ -110,7 +112,7 @@ def targets_publish(claims: list[Claim]) -> dict[int, str]:
 
 
 def _prepare(target: PostTarget, lease: str, until, results: dict,
-             utm_on: bool) -> Call | None:
+             rules) -> Call | None:
     """The call to make for this target, or None when it was settled without one."""
     stop = blocking_problem(target)
     if stop is not None:
@@ -121,7 +123,7 @@ def _prepare(target: PostTarget, lease: str, until, results: dict,
         results[target.pk] = _wait_for_limit(target, lease, until)
         return None
     return Call(target=target, lease=lease, provider=provider_for(target.account.provider),
-                request=build_request(target, utm_on=utm_on),
+                request=build_request(target, rules=rules),
                 uncertain=target.last_error_code in settle.UNCERTAIN)
 
 

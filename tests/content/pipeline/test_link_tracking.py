@@ -55,3 +55,24 @@ def test_a_tracked_batch_reads_the_labels_once(org, owner, make_scheduled, sandb
     assert len(label_queries) == 1
     for target in PostTarget.objects.filter(pk__in=[c.target_id for c in claims]):
         assert "utm_campaign=Autumn+blend" in _published_text(sandbox, brand, target)
+
+
+def test_links_are_published_as_short_links_leading_to_the_tagged_url(
+        org, owner, make_scheduled, tick, sandbox, brand, client):
+    from django.conf import settings
+
+    from analytics.models import ShortLink
+    from analytics.services.settings import analytics_settings_update
+
+    analytics_settings_update(organization=org, actor=owner, utm_enabled=True,
+                              shorten_links=True, monthly_report=False)
+    post = make_scheduled("New beans: https://shop.example/beans see you")
+    target = PostTarget.objects.get(post=post)
+    assert tick() == {target.pk: "published"}
+    target.refresh_from_db()
+    (link,) = ShortLink.objects.filter(target=target)
+    assert link.url == "https://shop.example/beans?utm_source=sandbox&utm_medium=social"
+    text = _published_text(sandbox, brand, target)
+    assert f"{settings.SITE_URL}/l/{link.code}" in text and "shop.example" not in text
+    response = client.get(f"/l/{link.code}", HTTP_USER_AGENT="Mozilla/5.0 (X11) Firefox/133.0")
+    assert response["Location"] == link.url
