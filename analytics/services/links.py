@@ -39,7 +39,7 @@ def short_url(code: str) -> str:
     return f"{settings.SITE_URL}/l/{code}"
 
 
-def _new_code() -> str:
+def new_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
 
 
@@ -53,7 +53,7 @@ def short_link_for(target, url: str) -> ShortLink:
     try:
         with transaction.atomic():
             return ShortLink.objects.create(organization_id=post.organization_id,
-                                            code=_new_code(), url=url, target=target,
+                                            code=new_code(), url=url, target=target,
                                             post=post, account_id=target.account_id,
                                             provider=target.account.provider)
     except IntegrityError:  # another worker made it meanwhile (a code clash would retry)

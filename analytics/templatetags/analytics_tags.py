@@ -45,3 +45,14 @@ def metric_name(key):
 
     return metric_label(key)
 
+
+
+@register.filter
+def link_display(url):
+    """A link as people read it: host and path, without the scheme and the query (the UTM
+    parameters), shortened to fit a table cell; the full address stays in the href."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url or "")
+    shown = (parts.netloc + parts.path).rstrip("/") or url
+    return shown if len(shown) <= 48 else shown[:47] + "…"

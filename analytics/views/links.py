@@ -13,7 +13,7 @@ from analytics.selectors.links import links_page
 from analytics.services.links import short_link_follow, short_link_set_enabled, short_url
 from analytics.utm import link_rules
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 
 
 @never_cache
