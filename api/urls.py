@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from api.views.accounts import ConnectedAccountViewSet
 from api.views.analytics import AnalyticsViewSet
 from api.views.inbox import InboxItemViewSet
+from api.views.links import ShortLinkViewSet
 from api.views.media import MediaViewSet
 from api.views.posts import PostViewSet, TargetViewSet
 
@@ -16,6 +17,7 @@ router.register("posts", PostViewSet, basename="api-post")
 router.register("targets", TargetViewSet, basename="api-target")
 router.register("media", MediaViewSet, basename="api-media")
 router.register("inbox/items", InboxItemViewSet, basename="api-inbox-item")
+router.register("analytics/links", ShortLinkViewSet, basename="api-short-link")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

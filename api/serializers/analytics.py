@@ -75,3 +75,19 @@ class SummarySerializer(serializers.Serializer):
     previous_totals = TotalsSerializer()
     followers = FollowersSerializer()
     accounts = AccountSummarySerializer(many=True)
+
+
+class ShortLinkSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    code = serializers.CharField(read_only=True)
+    short_url = serializers.CharField(read_only=True,
+                                      help_text="The address published in the post.")
+    url = serializers.CharField(read_only=True, help_text="Where it leads (UTM applied).")
+    post = serializers.IntegerField(source="post_id", read_only=True, allow_null=True)
+    target = serializers.IntegerField(source="target_id", read_only=True, allow_null=True)
+    account = serializers.IntegerField(source="account_id", read_only=True, allow_null=True)
+    provider = serializers.CharField(read_only=True)
+    enabled = serializers.BooleanField(read_only=True)
+    clicks = serializers.IntegerField(read_only=True, min_value=0,
+                                      help_text="Clicks in all (bots and previews not counted).")
+    created_at = serializers.DateTimeField(read_only=True)

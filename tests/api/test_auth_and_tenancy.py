@@ -12,6 +12,7 @@ from PIL import Image
 from accounts.models import AuditEntry
 from accounts.roles import Role
 from accounts.services.errors import ServiceError
+from analytics.models import ShortLink
 from api.models import ApiToken
 from api.services.tokens import api_token_create, api_token_revoke
 from content.services.posts import PostData, post_create
@@ -142,7 +143,10 @@ def foreign_objects(other_org, other_account, outsider):
     asset = media_upload(organization=other_org, actor=outsider,
                          upload=SimpleUploadedFile("x.png", _png(), "image/png"))
     item = InboxItemFactory(organization=other_org, account=other_account)
-    return {"api-account": other_account.pk, "api-post": post.pk,
+    link = ShortLink.objects.create(organization=other_org, code="theirs123",
+                                    url="https://other.example/", account=other_account,
+                                    provider=other_account.provider)
+    return {"api-short-link": link.pk, "api-account": other_account.pk, "api-post": post.pk,
             "api-target": post.targets.get().pk, "api-media": asset.pk,
             "api-inbox-item": item.pk}
 
