@@ -70,3 +70,12 @@ def inbox_items_received_event(items) -> None:
             "remote_id": item.remote_id, "author_handle": item.author_handle,
             "author_name": item.author_name, "text": item.text, "url": item.url,
             "created_at": item.created_at}})
+
+
+def alert_raised_event(alert) -> None:
+    """alert.raised: an account's negative items or mentions spiked (inbox spike alerts)."""
+    emit(alert.organization_id, "alert.raised", {"alert": {
+        "id": alert.pk, "account": alert.account_id, "kind": alert.kind,
+        "count": alert.count, "baseline_per_hour": alert.baseline,
+        "threshold": alert.threshold, "window_start": alert.window_start,
+        "window_end": alert.window_end, "items": alert.item_ids}})

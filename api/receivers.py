@@ -4,6 +4,7 @@ emits the matching events to the organisation's endpoints (after the commit)."""
 from __future__ import annotations
 
 from api.events import (
+    alert_raised_event,
     approval_requested_event,
     has_subscribers,
     inbox_items_received_event,
@@ -46,12 +47,17 @@ def _items_received(sender, *, organization_id, items, memo=None, **kwargs) -> N
         inbox_items_received_event(items)
 
 
+def _alert_raised(sender, *, alert, **kwargs) -> None:
+    alert_raised_event(alert)
+
+
 def connect() -> None:
     from content.signals import approval_requested, target_deleted, targets_settled
-    from inbox.signals import items_received
+    from inbox.signals import alert_raised, items_received
 
     approval_requested.connect(_approval_requested,
                                dispatch_uid="api.webhooks.approval_requested")
     targets_settled.connect(_targets_settled, dispatch_uid="api.webhooks.targets_settled")
     target_deleted.connect(_target_deleted, dispatch_uid="api.webhooks.target_deleted")
     items_received.connect(_items_received, dispatch_uid="api.webhooks.items_received")
+    alert_raised.connect(_alert_raised, dispatch_uid="api.webhooks.alert_raised")

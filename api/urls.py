@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from api.views.accounts import ConnectedAccountViewSet
+from api.views.alerts import AlertViewSet
 from api.views.analytics import AnalyticsViewSet
 from api.views.inbox import InboxItemViewSet
 from api.views.links import ShortLinkViewSet
@@ -17,6 +18,7 @@ router.register("posts", PostViewSet, basename="api-post")
 router.register("targets", TargetViewSet, basename="api-target")
 router.register("media", MediaViewSet, basename="api-media")
 router.register("inbox/items", InboxItemViewSet, basename="api-inbox-item")
+router.register("inbox/alerts", AlertViewSet, basename="api-alert")
 router.register("analytics/links", ShortLinkViewSet, basename="api-short-link")
 
 urlpatterns = [

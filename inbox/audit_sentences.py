@@ -92,7 +92,22 @@ REPLY = {
 
 REASONS = {"inbox.reply.failed", "inbox.reply.rejected"}
 
+def _alert(message_negative, message_mentions) -> callable:
+    def sentence(line: Line) -> str:
+        details = line.details
+        message = (message_negative if details.get("kind") == "negative"
+                   else message_mentions)
+        return str(message) % {"actor": line.actor, "count": details.get("count", 0)}
+    return sentence
+
+
 SENTENCES = {
+    "inbox.alert.raised": _alert(
+        gettext_lazy("A spike alert was raised: %(count)s negative items in an hour."),
+        gettext_lazy("A spike alert was raised: %(count)s mentions in an hour.")),
+    "inbox.alert.acknowledged": _alert(
+        gettext_lazy("%(actor)s acknowledged the spike alert of %(count)s negative items."),
+        gettext_lazy("%(actor)s acknowledged the spike alert of %(count)s mentions.")),
     **{f"inbox.reply.{state}": _on_item(message) for state, message in REPLY.items()},
     "inbox.item.done": _items(gettext_lazy("%(actor)s marked the conversation with "
                                            "%(author)s done."),

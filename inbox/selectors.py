@@ -245,3 +245,24 @@ def assignable_members(organization):
 
     return User.objects.filter(memberships__organization=organization).order_by(
         "first_name", "email")
+
+
+def alerts_for_member(membership, *, days: int = 30):
+    """Spike alerts on the accounts the member's inbox shows: open ones first, then those
+    acknowledged in the last `days` days."""
+    from django.utils import timezone
+
+    from inbox.models import Alert
+
+    qs = (Alert.objects.for_org(membership.organization)
+          .filter(Q(acknowledged_at__isnull=True)
+                  | Q(raised_at__gte=timezone.now() - dt.timedelta(days=days)))
+          .select_related("account", "acknowledged_by"))
+    scope = member_account_scope(membership)
+    if scope is not None:
+        qs = qs.filter(account_id__in=scope)
+    return qs.order_by(F("acknowledged_at").asc(nulls_first=True), "-raised_at")
+
+
+def open_alert_count(membership) -> int:
+    return alerts_for_member(membership).filter(acknowledged_at__isnull=True).count()

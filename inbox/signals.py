@@ -9,3 +9,6 @@ from django.dispatch import Signal
 # New items were stored for an organisation. kwargs: organization_id, items (new InboxItems),
 # memo (a dict that lives for one poll run: receivers cache their look-ups in it)
 items_received = Signal()
+
+# A spike alert was raised (inbox.services.alerts). kwargs: alert
+alert_raised = Signal()

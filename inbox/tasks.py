@@ -37,3 +37,10 @@ def score_sentiment(item_ids: list[int]) -> None:
     from inbox.services.sentiment import sentiment_score_items
 
     sentiment_score_items(item_ids)
+
+
+@shared_task(name="inbox.detect_spikes", ignore_result=True)
+def detect_spikes() -> None:
+    from inbox.services.alerts import alerts_detect_all
+
+    alerts_detect_all()

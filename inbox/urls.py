@@ -7,6 +7,8 @@ urlpatterns = [
     path("new/", views.inbox_new, name="inbox_new"),
     path("bulk/", views.bulk_status, name="inbox_bulk"),
     path("trends/", views.trends, name="inbox_trends"),
+    path("alerts/", views.alerts, name="inbox_alerts"),
+    path("alerts/<int:pk>/acknowledge/", views.alert_ack, name="inbox_alert_ack"),
     path("settings/", views.inbox_settings, name="inbox_settings"),
     path("settings/<str:kind>/<int:pk>/delete/", views.inbox_settings_delete,
          name="inbox_settings_delete"),

@@ -185,6 +185,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "inbox-polls": {"task": "inbox.enqueue_due_polls", "schedule": 60.0},
     "inbox-listening": {"task": "inbox.enqueue_due_searches", "schedule": 60.0},
     "inbox-retention": {"task": "inbox.purge_expired", "schedule": 86400.0},
+    "inbox-spike-alerts": {"task": "inbox.detect_spikes", "schedule": 600.0},
     # Publishing pipeline (content/pipeline): the database is the only schedule.
     "publish-dispatch": {"task": "pipeline.dispatch", "schedule": 1.0},
     # Thread parts and first comments, each after the part before it is out.
@@ -338,6 +339,12 @@ LOGGING = {
 INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7)
 # RSS/Atom feeds (content/services/feeds.py): minutes between two reads of one feed (≥ 5).
 FEED_POLL_MINUTES = env_int("FEED_POLL_MINUTES", 30)
+# Spike alerts (inbox/services/alerts.py): the fewest items an hour that can be a spike, the
+# days of history an account's usual is taken from, and the hours before the same account
+# may raise the same kind of alert again.
+ALERT_MIN_ITEMS = env_int("ALERT_MIN_ITEMS", 5)
+ALERT_BASELINE_DAYS = env_int("ALERT_BASELINE_DAYS", 14)
+ALERT_COOLDOWN_HOURS = env_int("ALERT_COOLDOWN_HOURS", 6)
 TOKEN_ENCRYPTION_KEYS = env_list("TOKEN_ENCRYPTION_KEYS", [])
 # Let the SSRF guard (lib.netguard) reach 127.0.0.1/::1: tests, local sandbox only.
 SSRF_ALLOW_LOOPBACK = env_bool("SSRF_ALLOW_LOOPBACK", False)

@@ -18,6 +18,7 @@ class WebhookEvent(models.TextChoices):
     POST_DELETED = "post.deleted", _("Post deleted on the platform (per account)")
     INBOX_ITEM_RECEIVED = "inbox.item_received", _("Inbox item received")
     APPROVAL_REQUESTED = "approval.requested", _("Approval requested")
+    ALERT_RAISED = "alert.raised", _("Spike alert raised")
 
 
 class WebhookEndpoint(models.Model):

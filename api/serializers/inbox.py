@@ -60,3 +60,20 @@ class InboxFilterSerializer(serializers.Serializer):
     sentiment = serializers.ChoiceField(
         choices=[*Sentiment.choices, ("none", _("Not analysed"))], required=False,
         help_text="Only items with this sentiment (`none`: not analysed yet).")
+
+
+class AlertSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    account = serializers.IntegerField(source="account_id", read_only=True)
+    kind = serializers.ChoiceField(choices=["negative", "mentions"], read_only=True)
+    count = serializers.IntegerField(read_only=True, min_value=0,
+                                     help_text="Items in the unusual hour.")
+    baseline = serializers.FloatField(read_only=True,
+                                      help_text="The account's median items per hour.")
+    threshold = serializers.IntegerField(read_only=True, min_value=0)
+    window_start = serializers.DateTimeField(read_only=True)
+    window_end = serializers.DateTimeField(read_only=True)
+    item_ids = serializers.ListField(child=serializers.IntegerField(), read_only=True,
+                                     help_text="The items that caused it, newest first.")
+    raised_at = serializers.DateTimeField(read_only=True)
+    acknowledged_at = serializers.DateTimeField(read_only=True, allow_null=True)

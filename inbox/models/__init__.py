@@ -1,3 +1,4 @@
+from inbox.models.alerts import Alert, AlertKind
 from inbox.models.cursors import SOURCE_INBOX, InboxCursor, search_source
 from inbox.models.items import InboxItem, ItemKind, ItemStatus, Sentiment
 from inbox.models.listening import SavedSearch
@@ -18,6 +19,8 @@ __all__ = [
     "REPLY_TERMINAL",
     "REPLY_TRANSITIONS",
     "SOURCE_INBOX",
+    "Alert",
+    "AlertKind",
     "AutomationRule",
     "InboxCursor",
     "InboxItem",

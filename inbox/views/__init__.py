@@ -1,3 +1,4 @@
+from inbox.views.alerts import alert_ack, alerts
 from inbox.views.bulk import bulk_status
 from inbox.views.items import (
     item_assign,
@@ -21,6 +22,7 @@ from inbox.views.media import avatar
 from inbox.views.trends import trends
 
 __all__ = [
+    "alert_ack", "alerts",
     "avatar", "bulk_status", "inbox", "inbox_new", "inbox_privacy", "inbox_settings",
     "inbox_settings_delete", "inbox_settings_edit", "item_assign", "item_detail", "item_flags",
     "item_note",

@@ -15,6 +15,9 @@ def inbox(request):
         return render(request, "inbox/_rows.html", context)
     if is_htmx(request) and request.headers.get("HX-Target") == "inbox-list-pane":
         return render(request, "inbox/_list.html", context)
+    from inbox.selectors import open_alert_count
+
+    context["open_alerts"] = open_alert_count(request.membership)
     return render(request, "inbox/inbox.html", context)
 
 

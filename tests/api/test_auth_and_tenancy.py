@@ -16,6 +16,7 @@ from analytics.models import ShortLink
 from api.models import ApiToken
 from api.services.tokens import api_token_create, api_token_revoke
 from content.services.posts import PostData, post_create
+from inbox.models import Alert
 from tests.factories import MembershipFactory
 from tests.inbox.factories import InboxItemFactory
 
@@ -146,7 +147,11 @@ def foreign_objects(other_org, other_account, outsider):
     link = ShortLink.objects.create(organization=other_org, code="theirs123",
                                     url="https://other.example/", account=other_account,
                                     provider=other_account.provider)
-    return {"api-short-link": link.pk, "api-account": other_account.pk, "api-post": post.pk,
+    alert = Alert.objects.create(organization=other_org, account=other_account,
+                                 kind="negative", window_start=timezone.now(),
+                                 window_end=timezone.now(), count=9, baseline=0, threshold=5)
+    return {"api-short-link": link.pk, "api-alert": alert.pk,
+            "api-account": other_account.pk, "api-post": post.pk,
             "api-target": post.targets.get().pk, "api-media": asset.pk,
             "api-inbox-item": item.pk}
 
