@@ -10,5 +10,6 @@ urlpatterns = [
     path("settings/", views.analytics_settings_view, name="analytics_settings"),
     path("links/", views.links, name="analytics_links"),
     path("links/<int:pk>/switch/", views.link_switch, name="analytics_link_switch"),
+    path("hashtag-ideas/", views.hashtag_ideas, name="analytics_hashtag_ideas"),
     path("utm-preview/", views.utm_preview, name="analytics_utm_preview"),
 ]

@@ -202,16 +202,28 @@
       .then(function () { split.disabled = false; });
   });
 
-  // --- snippets ------------------------------------------------------------------------
-  var insert = form.querySelector("[data-snippet-insert]");
-  if (insert) insert.addEventListener("click", function () {
-    var value = form.querySelector("[data-snippet-select]").value;
-    if (!value) return;
+  // --- snippets and hashtag ideas ------------------------------------------------------
+  function insertAtCursor(value) {
     var start = shared.selectionStart, end = shared.selectionEnd, v = shared.value;
     var glue = start > 0 && !/\s$/.test(v.slice(0, start)) ? " " : "";
     shared.value = v.slice(0, start) + glue + value + v.slice(end);
     shared.focus();
     shared.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  var insert = form.querySelector("[data-snippet-insert]");
+  if (insert) insert.addEventListener("click", function () {
+    var value = form.querySelector("[data-snippet-select]").value;
+    if (value) insertAtCursor(value);
+  });
+  form.addEventListener("click", function (event) {
+    var idea = event.target.closest("[data-hashtag-insert]");
+    if (!idea) return;
+    var tag = idea.getAttribute("data-hashtag-insert");
+    insertAtCursor(tag);
+    // Chosen: it is in the text now, wherever else it is suggested.
+    form.querySelectorAll("[data-hashtag-insert]").forEach(function (b) {
+      if (b.getAttribute("data-hashtag-insert") === tag) b.disabled = true;
+    });
   });
 
   // --- media ---------------------------------------------------------------------------
