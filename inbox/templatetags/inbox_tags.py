@@ -90,3 +90,9 @@ def _platform_logo(provider: str) -> SafeString:
     return format_html(
         '<svg class="icon platform-logo" aria-hidden="true" focusable="false">'
         '<use href="{}#globe"></use></svg>', static("vendor/lucide/sprite.svg"))
+
+
+@register.filter
+def get_examples(examples: dict | None, term: str) -> list:
+    """A trend's example posts (inbox.trends.Trends.examples)."""
+    return (examples or {}).get(term, [])

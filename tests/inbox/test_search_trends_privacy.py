@@ -117,3 +117,21 @@ def test_editors_add_saved_replies_but_not_rules(login, member_of, org):
     response = client.post(url, {"section": "rule", "rule-name": "x", "rule-position": "1",
                                  "rule-mark_done": "on"})
     assert response.status_code == 403 and not AutomationRule.objects.exists()
+
+
+def test_trends_of_our_conversations_with_example_posts(login, owner, org, account):
+    now = timezone.now()
+    for days, text in [(1, "Where is my #refund please"), (2, "Still no #refund"),
+                       (3, "#refund took weeks"), (9, "#latte was great")]:
+        InboxItemFactory(organization=org, account=account, kind="comment", text=text,
+                         created_at=now - dt.timedelta(days=days))
+    InboxItemFactory(organization=org, account=account, kind="listening", text="#elsewhere",
+                     created_at=now - dt.timedelta(days=1))
+    trends = listening_trends(org, now=now, source="inbox")
+    assert {t.term: (t.last7, t.prev7) for t in trends.rising_hashtags} == {"#refund": (3, 0)}
+    assert [i.text for i in trends.examples["#refund"]] == [
+        "Where is my #refund please", "Still no #refund"]  # newest first, at most two
+    assert listening_trends(org, now=now, source="all").items_30 == 5
+    html = login(owner).get(reverse("inbox_trends", kwargs={"org_slug": org.slug}),
+                            {"source": "inbox"}).content.decode()
+    assert "Where is my #refund please" in html and 'aria-current="page">Our conversations' in html
