@@ -172,6 +172,16 @@ def item_page(organization, f: ItemFilters, *, after: str = "",
     return ItemPage(items=items, next_cursor=encode_cursor(items[-1]) if more else "")
 
 
+def next_in_list(organization, f: ItemFilters, item: InboxItem) -> InboxItem | None:
+    """The conversation to open after `item` leaves (done, snoozed) or is handed on
+    (assigned): the one below it in the list as filtered, else the top of the list."""
+    below = item_page(organization, f, after=encode_cursor(item, f.sort), limit=1).items
+    if below and below[0].pk != item.pk:
+        return below[0]
+    top = item_page(organization, f, limit=2).items
+    return next((i for i in top if i.pk != item.pk), None)
+
+
 def items_since(organization, f: ItemFilters, since_id: int, limit: int = PAGE_SIZE):
     """Items that arrived (were stored) after `since_id`, for the live list."""
     return list(filtered_items(organization, f).filter(pk__gt=since_id)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/note/", views.item_note, name="inbox_item_note"),
     path("<int:pk>/sentiment/", views.item_sentiment, name="inbox_item_sentiment"),
     path("<int:pk>/reply/", views.item_reply, name="inbox_item_reply"),
+    path("<int:pk>/replies/<int:reply_id>/", views.reply_state, name="inbox_reply_state"),
     path("<int:pk>/replies/<int:reply_id>/retry/", views.reply_retry, name="inbox_reply_retry"),
     path("<int:pk>/replies/<int:reply_id>/decide/", views.reply_decide,
          name="inbox_reply_decide"),

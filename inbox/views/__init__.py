@@ -10,6 +10,7 @@ from inbox.views.items import (
     item_status,
     reply_decide,
     reply_retry,
+    reply_state,
 )
 from inbox.views.listing import inbox, inbox_new
 from inbox.views.manage import (
@@ -26,5 +27,6 @@ __all__ = [
     "avatar", "bulk_status", "inbox", "inbox_new", "inbox_privacy", "inbox_settings",
     "inbox_settings_delete", "inbox_settings_edit", "item_assign", "item_detail", "item_flags",
     "item_note",
-    "item_reply", "item_sentiment", "item_status", "reply_decide", "reply_retry", "trends",
+    "item_reply", "item_sentiment", "item_status", "reply_decide", "reply_retry", "reply_state",
+    "trends",
 ]

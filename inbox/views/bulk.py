@@ -11,8 +11,13 @@ from accounts.tenancy import org_view
 from inbox import services
 from inbox.forms import AssignForm
 from inbox.models import ItemStatus
-from inbox.selectors import inbox_settings_for, member_account_scope, scoped_items
-from inbox.views.helpers import is_htmx
+from inbox.selectors import (
+    filtered_items,
+    inbox_settings_for,
+    member_account_scope,
+    scoped_items,
+)
+from inbox.views.helpers import is_htmx, list_filters_of_page, list_query_of_page
 
 
 @org_view("inbox.work")
@@ -45,12 +50,21 @@ def bulk_status(request):
         return redirect(next_url)
     items = list(scoped_items(request.organization, scope).filter(pk__in=changed)
                  .select_related("account", "assignee"))
-    return render(request, "inbox/_bulk_result.html", {
-        "error": error, "message": message, "items": items,
+    # Rows that no longer match the list on the page (done in the open list …) leave it.
+    query = list_query_of_page(request)
+    listed = set(filtered_items(request.organization, list_filters_of_page(request, query))
+                 .filter(pk__in=changed).values_list("pk", flat=True))
+    response = render(request, "inbox/_bulk_result.html", {
+        "error": error, "message": message, "query": query,
+        "items": [i for i in items if i.pk in listed],
+        "removed": [i.pk for i in items if i.pk not in listed],
         "changed": changed if action == "status" else [],  # only status changes undo
         "undo_status": ItemStatus.OPEN if status == ItemStatus.DONE else ItemStatus.DONE,
         "inbox_settings": inbox_settings_for(request.organization),
     }, status=400 if error else 200)
+    if request.POST.get("undo") and changed:  # the rows come back: fetch the list again
+        response["HX-Trigger-After-Settle"] = '{"inbox:relist": null}'
+    return response
 
 
 def _apply(request, action: str, ids: list[int], scope, status: str) -> tuple[list[int], str]:

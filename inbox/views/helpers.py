@@ -1,5 +1,5 @@
 from django.db.models import Max
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 
 from inbox.forms import FilterForm
 from inbox.models import InboxItem, SavedReply, Sentiment
@@ -60,3 +60,26 @@ def conversation_context(request: HttpRequest, item, **extra) -> dict:
             "corrected_by").first() if item.sentiment_corrected else None,
         **extra,
     }
+
+
+def list_query_of_page(request: HttpRequest) -> str:
+    """The list filters of the page an htmx request comes from (its address bar), so an
+    action in the conversation knows the list the person is looking at."""
+    from urllib.parse import urlsplit
+
+    from django.urls import reverse
+
+    current = urlsplit(request.headers.get("HX-Current-URL", ""))
+    inbox_path = reverse("inbox", kwargs={"org_slug": request.organization.slug})
+    if not current.path.startswith(inbox_path):
+        return ""
+    params = QueryDict(current.query, mutable=True)
+    for key in ("after", "since", "item"):
+        params.pop(key, None)
+    return params.urlencode()
+
+
+def list_filters_of_page(request: HttpRequest, query: str):
+    form = FilterForm(QueryDict(query) or None, organization=request.organization,
+                      user=request.user, account_ids=member_account_scope(request.membership))
+    return form.filters()

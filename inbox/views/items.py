@@ -1,5 +1,8 @@
+import json
+
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -8,8 +11,8 @@ from accounts.tenancy import org_view
 from inbox import services
 from inbox.forms import AssignForm, NoteForm, ReplyForm
 from inbox.models import InboxReply, ItemStatus
-from inbox.selectors import item_for_org
-from inbox.views.helpers import is_htmx
+from inbox.selectors import filtered_items, item_for_org, next_in_list
+from inbox.views.helpers import is_htmx, list_filters_of_page, list_query_of_page
 from inbox.views.listing import render_item_page
 
 
@@ -26,6 +29,41 @@ def _done(request, item, message: str = "", **extra):
     if message:
         messages.success(request, message)
     return redirect("inbox_item", org_slug=request.organization.slug, pk=item.pk)
+
+
+def _advance(request, item, message: str, *, undo_status: str = ""):
+    """After Mark done, assign (and snooze): open the next conversation of the list the
+    person is looking at, with the notice (and its undo) about the one just handled.
+
+    The list's filters come from the page's address (HX-Current-URL). The handled row is
+    updated, or removed when it no longer matches them; the client is told which item
+    was handled and which one opened (HX-Trigger-After-Settle `inbox:advanced`) and moves
+    the focus there. Without htmx: a redirect, as before."""
+    if not is_htmx(request):
+        return _done(request, item, message)
+    org = request.organization
+    query = list_query_of_page(request)
+    filters = list_filters_of_page(request, query)
+    handled = _item(request, item.pk)
+    listed = filtered_items(org, filters).filter(pk=handled.pk).exists()
+    following = next_in_list(org, filters, handled)
+    if following is None and listed:  # nothing else to move to: stay on this one
+        return render_item_page(request, handled, notice=message, update_row=True,
+                                undo_status=undo_status, query=query, nav_oob=True)
+    extra = {"notice": message, "undo_status": undo_status, "previous": handled,
+             "row_removed": not listed, "query": query, "nav_oob": True}
+    suffix = f"?{query}" if query else ""
+    if following is None:
+        response = render(request, "inbox/_caught_up.html", extra)
+        url = reverse("inbox", kwargs={"org_slug": org.slug})
+    else:
+        response = render_item_page(request, _item(request, following.pk), **extra)
+        url = reverse("inbox_item", kwargs={"org_slug": org.slug, "pk": following.pk})
+    response["HX-Push-Url"] = url + suffix
+    response["HX-Trigger-After-Settle"] = json.dumps({"inbox:advanced": {
+        "from": handled.pk, "to": following.pk if following else None,
+        "removed": not listed}})
+    return response
 
 
 @org_view("inbox.view")
@@ -47,8 +85,8 @@ def item_assign(request, pk: int):
     except ServiceError as exc:
         return render_item_page(request, item, status=400, notice=exc.message)
     who = form.cleaned_data["assignee"]
-    return _done(request, item, _("Assigned to %(name)s.") % {"name": who.display_name}
-                 if who else _("Unassigned."))
+    return _advance(request, item, _("Assigned to %(name)s.") % {"name": who.display_name}
+                    if who else _("Unassigned."))
 
 
 @org_view("inbox.work")
@@ -59,9 +97,12 @@ def item_status(request, pk: int):
     if status not in ItemStatus.values:
         return render_item_page(request, item, status=400, notice=_("Unknown status."))
     services.inbox_item_set_status(item=item, status=status, actor=request.user)
-    message = _("Marked as done.") if status == ItemStatus.DONE else _("Reopened.")
-    return _done(request, item, message, undo_status=(
-        ItemStatus.OPEN if status == ItemStatus.DONE else ItemStatus.DONE))
+    if status == ItemStatus.DONE:
+        return _advance(request, item, _("Marked as done."), undo_status=ItemStatus.OPEN)
+    response = _done(request, item, _("Reopened."), undo_status=ItemStatus.DONE, nav_oob=True)
+    if is_htmx(request):  # back in the open list: the list is fetched again to show it
+        response["HX-Trigger-After-Settle"] = json.dumps({"inbox:relist": item.pk})
+    return response
 
 
 @org_view("inbox.work")
@@ -129,6 +170,22 @@ def _reply(request, pk: int, reply_id: int) -> InboxReply:
                              pk=reply_id, item=item)
 
 
+def _render_reply(request, reply: InboxReply, status: int = 200):
+    """One reply of the conversation as it stands: polled while it is being sent."""
+    from inbox.views.helpers import conversation_context
+
+    context = conversation_context(request, reply.item)
+    context["r"] = reply
+    return render(request, "inbox/_conversation.html#reply", context, status=status)
+
+
+@org_view("inbox.view")
+@require_GET
+def reply_state(request, pk: int, reply_id: int):
+    """The reply's delivery state, polled every 2 s by the reply while it is sending."""
+    return _render_reply(request, _reply(request, pk, reply_id))
+
+
 @org_view("inbox.reply")
 @require_POST
 def reply_retry(request, pk: int, reply_id: int):
@@ -136,7 +193,12 @@ def reply_retry(request, pk: int, reply_id: int):
     try:
         services.inbox_reply_retry(reply=reply, membership=request.membership)
     except ServiceError as exc:
-        return render_item_page(request, reply.item, status=409, notice=exc.message)
+        response = render_item_page(request, reply.item, status=409, notice=exc.message)
+        if is_htmx(request):
+            response["HX-Retarget"], response["HX-Reswap"] = "#conversation", "innerHTML"
+        return response
+    if is_htmx(request) and request.headers.get("HX-Target") == f"reply-{reply.pk}":
+        return _render_reply(request, _reply(request, pk, reply_id))
     return _done(request, reply.item, _("Sending again."))
 
 

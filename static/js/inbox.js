@@ -49,15 +49,6 @@
     return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
   }
 
-  // After "e" marks an item done, open the next one once the answer to that request is in:
-  // the path of the done form (not just any settle — the conversation being opened may
-  // still settle after "e" was pressed, and advancing then would be undone by the answer).
-  var advanceAfterDone = null;
-  function requestPath(detail) {
-    return (detail.pathInfo && detail.pathInfo.requestPath) ||
-      (detail.requestConfig && detail.requestConfig.path) || null;
-  }
-
   document.addEventListener("keydown", function (e) {
     if (!document.querySelector("[data-inbox]")) return;
     if (e.key === "Escape" && typing(e.target)) { e.target.blur(); return; }
@@ -82,7 +73,7 @@
         var done = conv && conv.querySelector("[data-action-done]");
         if (done) {
           e.preventDefault();
-          advanceAfterDone = done.form ? done.form.getAttribute("hx-post") : null;
+          // The server answers with the next conversation of the list (see inbox:advanced).
           // A conversation swapped in a moment ago is wired up by htmx only when it settles;
           // until then the click would post the form natively (a full page load).
           if (done.form && window.htmx) window.htmx.process(done.form);
@@ -107,8 +98,14 @@
     if (el) { e.preventDefault(); el.focus(); }
   }
 
-  // Replace list rows with the fresh copies a response carries (status, assignee …).
+  // Replace list rows with the fresh copies a response carries (status, assignee …), and
+  // take out the rows that left the list (done or snoozed in the open list …).
   function applyRowUpdates(root) {
+    root.querySelectorAll("template[data-row-remove]").forEach(function (tpl) {
+      var row = document.getElementById("item-row-" + tpl.getAttribute("data-row-remove"));
+      if (row) row.remove();
+      tpl.remove();
+    });
     root.querySelectorAll("template[data-row-update]").forEach(function (tpl) {
       var fresh = tpl.content.firstElementChild;
       var old = fresh && document.getElementById(fresh.id);
@@ -123,32 +120,65 @@
     });
   }
 
-  // The live list: keep the reader's place when new rows are prepended above.
+  // The live list: keep the reader's place when new rows are prepended above. The rows
+  // scroll in the list itself (wide screens); on a phone the page scrolls and nothing moves.
   var listScroll = null;
   document.addEventListener("htmx:beforeSwap", function (e) {
-    var pane = document.getElementById("inbox-list-pane");
+    var pane = document.getElementById("inbox-list");
     if (pane && e.detail.target && e.detail.target.id === "inbox-poller") {
       listScroll = { top: pane.scrollTop, height: pane.scrollHeight };
     }
   });
 
-  document.addEventListener("htmx:afterSettle", function (e) {
-    var pane = document.getElementById("inbox-list-pane");
+  document.addEventListener("htmx:afterSettle", function () {
+    var pane = document.getElementById("inbox-list");
     if (listScroll && pane) {
       if (listScroll.top > 0) pane.scrollTop = listScroll.top + (pane.scrollHeight - listScroll.height);
       listScroll = null;
     }
     applyRowUpdates(document);
     markSelected();
-    if (e.detail.target && e.detail.target.id === "conversation" && advanceAfterDone &&
-        requestPath(e.detail) === advanceAfterDone) {
-      advanceAfterDone = null;
-      var list = rows();
-      var id = openedId();
-      var at = list.findIndex(function (r) { return r.getAttribute("data-item-id") === id; });
-      if (at !== -1 && at + 1 < list.length) open(list[at + 1]);
-    }
+    updateBulk();
   });
+
+  // Mark done, assign, snooze: the server answered with the next conversation of the list
+  // (or "nothing else"); the handled row has left the list if it no longer belongs there.
+  // The focus goes to the conversation now open, its row is brought into view.
+  document.body.addEventListener("inbox:advanced", function (e) {
+    var d = e.detail || {};
+    if (d.removed) {
+      var gone = document.getElementById("item-row-" + d.from);
+      if (gone) gone.remove();
+    }
+    markSelected();
+    updateBulk();
+    var row = d.to ? document.getElementById("item-row-" + d.to) : null;
+    if (row) row.scrollIntoView({ block: "nearest" });
+    var conv = conversation();
+    if (conv) conv.focus();
+  });
+
+  // Reopened or undone: the items are back in the list, which is fetched again.
+  document.body.addEventListener("inbox:relist", function () {
+    var filters = document.querySelector("[data-inbox-filters]");
+    if (!filters || !window.htmx) return;
+    window.htmx.ajax("GET", filters.getAttribute("action") + window.location.search,
+                     { target: "#inbox-list-pane", swap: "innerHTML" });
+  });
+
+  // The bulk band shows its actions once something is selected, with how many.
+  function updateBulk() {
+    var form = document.getElementById("bulk-form");
+    if (!form) return;
+    form.classList.add("is-enhanced");
+    var n = document.querySelectorAll(".inbox-row-check:checked").length;
+    form.classList.toggle("has-selection", n > 0);
+    var count = form.querySelector("[data-bulk-count]");
+    if (count) { count.hidden = n === 0; count.querySelector("[data-bulk-n]").textContent = n; }
+    var all = form.querySelector("[data-select-all]");
+    var boxes = document.querySelectorAll(".inbox-row-check").length;
+    if (all) all.checked = n > 0 && n === boxes;
+  }
 
   // Saved replies go into the reply box (appended, nothing typed is lost).
   document.addEventListener("change", function (e) {
@@ -163,6 +193,7 @@
     if (all) {
       document.querySelectorAll(".inbox-row-check").forEach(function (b) { b.checked = all.checked; });
     }
+    if (all || e.target.closest(".inbox-row-check")) updateBulk();
     var off = e.target.closest("[data-shortcuts-off]");
     if (off) localStorage.setItem(OFF_KEY, off.checked ? "1" : "0");
   });
@@ -176,6 +207,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     markSelected();
+    updateBulk();
     var off = document.querySelector("[data-shortcuts-off]");
     if (off) off.checked = localStorage.getItem(OFF_KEY) === "1";
   });

@@ -145,3 +145,140 @@ def test_listening_results_and_trends(signed_in_page, page, org, owner, sandbox,
     rising.get_by_role("link", name="#coldbrew").click()
     expect(page.locator("[data-inbox-row]")).to_have_count(3)
     expect(page.locator("[data-inbox-row]").first).to_contain_text("cup 0 of #coldbrew")
+
+
+def _no_reload_marker(page):
+    """Set a mark on the window: it is gone if the page reloads."""
+    page.evaluate("window.__stillHere = true")
+    return lambda: page.evaluate("window.__stillHere === true")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reply_turns_from_sending_to_sent_or_failed_in_place(
+        signed_in_page, page, org, owner, sandbox, connect_sandbox_account):
+    from inbox.models import InboxReply
+    from inbox.services import inbox_reply_send
+
+    account = connect_sandbox_account(org, "acme_coffee", display_name="Acme Coffee")
+    sandbox.inject("acme_coffee", "mention", text="@acme_coffee where is my order?",
+                   author="ann@elsewhere")
+    inbox_enqueue_due_polls()
+    item = InboxItem.objects.get(account=account)
+    # The worker has not picked the reply up yet.
+    reply = InboxReply.objects.create(item=item, author=owner, text="It ships today!",
+                                      status=ReplyStatus.SENDING)
+    signed_in_page(owner)
+    page.goto(f"/o/{org.slug}/inbox/{item.pk}/")
+    still_here = _no_reload_marker(page)
+    ours = page.locator(f"#reply-{reply.pk}")
+    expect(ours).to_contain_text("Sending…")
+    inbox_reply_send(reply_id=reply.pk)  # the worker delivers it
+    expect(ours.get_by_role("link", name="View on the platform")).to_be_visible()
+    expect(ours).to_contain_text("Sent")
+    assert still_here()
+
+    # The platform refuses the next one: its reason and a retry, in place.
+    sandbox.faults({"route": "POST /api/v1/statuses", "fault": "reject", "status": 422,
+                    "message": "Text contains forbidden words"})
+    second = InboxReply.objects.create(item=item, author=owner, text="Buy now!!!",
+                                       status=ReplyStatus.SENDING)
+    page.reload()
+    still_here = _no_reload_marker(page)
+    inbox_reply_send(reply_id=second.pk)
+    failed = page.locator(f"#reply-{second.pk}")
+    expect(failed).to_contain_text("forbidden words")
+    failed.get_by_role("button", name="Retry").click()
+    expect(failed.get_by_role("link", name="View on the platform")).to_be_visible()
+    assert still_here()
+    second.refresh_from_db()
+    assert second.status == ReplyStatus.SENT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mark_done_opens_the_next_conversation_and_the_count_drops(
+        signed_in_page, page, org, owner):
+    from tests.factories import ConnectedAccountFactory
+    from tests.inbox.factories import InboxItemFactory
+
+    account = ConnectedAccountFactory(organization=org)
+    for text in ("oldest question", "middle question", "newest question"):
+        InboxItemFactory(organization=org, account=account, text=text)
+    newest = InboxItem.objects.get(text="newest question")
+    signed_in_page(owner)
+    page.goto(f"/o/{org.slug}/inbox/")
+    badge = page.locator("#nav-inbox-count")
+    expect(badge).to_contain_text("3 open items")
+    page.locator("[data-inbox-row]", has_text="newest question").locator(
+        "[data-row-link]").click()
+    conversation = page.locator("#conversation")
+    expect(conversation.locator(".thread-current")).to_contain_text("newest question")
+    still_here = _no_reload_marker(page)
+    conversation.get_by_role("button", name="Mark done").click()
+    expect(conversation.locator(".thread-current")).to_contain_text("middle question")
+    expect(conversation.get_by_role("status").first).to_contain_text("Marked as done.")
+    expect(page.locator(f"#item-row-{newest.pk}")).to_have_count(0)
+    expect(page.locator("[data-inbox-row].is-selected")).to_contain_text("middle question")
+    expect(badge).to_contain_text("2 open items")
+    assert page.evaluate("document.activeElement.id") == "conversation"
+    assert page.url.endswith(f"/inbox/{InboxItem.objects.get(text='middle question').pk}/")
+    assert still_here()
+    # Undo brings it back, in the list too.
+    conversation.get_by_role("button", name="Undo").click()
+    expect(conversation.locator(".thread-current")).to_contain_text("newest question")
+    expect(page.locator(f"#item-row-{newest.pk}")).to_have_count(1)
+    expect(badge).to_contain_text("3 open items")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1440, 390])
+def test_the_bulk_toolbar_never_covers_a_row(signed_in_page, page, org, owner, width):
+    from tests.factories import ConnectedAccountFactory
+    from tests.inbox.factories import InboxItemFactory
+
+    account = ConnectedAccountFactory(organization=org)
+    InboxItemFactory.create_batch(30, organization=org, account=account)
+    page.set_viewport_size({"width": width, "height": 900})
+    signed_in_page(owner)
+    page.goto(f"/o/{org.slug}/inbox/")
+    toolbar = page.locator("#bulk-form")
+    rows = page.locator("[data-inbox-row]")
+    rows.nth(0).locator(".inbox-row-check").check()
+    rows.nth(3).locator(".inbox-row-check").check()
+    expect(toolbar).to_contain_text("Selected: 2")
+    expect(toolbar.get_by_role("button", name="Mark done")).to_be_visible()
+    overlaps = """() => {
+      const bar = document.getElementById('bulk-form').getBoundingClientRect();
+      const list = document.getElementById('inbox-list').getBoundingClientRect();
+      return [...document.querySelectorAll('[data-inbox-row]')].filter(row => {
+        const r = row.getBoundingClientRect();
+        // The part shown: inside the window and the list (which clips what it scrolled away).
+        const top = Math.max(r.top, list.top, 0);
+        const bottom = Math.min(r.bottom, list.bottom, innerHeight);
+        return bottom - top > 0.5 && top < bar.bottom - 0.5 && bottom > bar.top + 0.5;
+      }).length;
+    }"""
+    assert page.evaluate(overlaps) == 0
+    # Scrolled down the list (wide: the rows scroll; phone: the page), still nothing under it.
+    page.evaluate("document.getElementById('inbox-list').scrollTop = 600;"
+                  "window.scrollBy(0, 600)")
+    assert page.evaluate(overlaps) == 0
+    # The band pushed the rows down: the first row starts below it.
+    page.evaluate("document.getElementById('inbox-list').scrollTop = 0; window.scrollTo(0, 0)")
+    bar = toolbar.bounding_box()
+    first = rows.nth(0).bounding_box()
+    assert first["y"] >= bar["y"] + bar["height"] - 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_question_mark_lists_the_keyboard_shortcuts(signed_in_page, page, org, owner):
+    signed_in_page(owner)
+    page.goto(f"/o/{org.slug}/inbox/")
+    page.keyboard.press("?")
+    dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
+    expect(dialog).to_be_visible()
+    for what in ("Next item", "Mark done and open the next item", "Reply", "Assign", "Search"):
+        expect(dialog.get_by_text(what, exact=True)).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    page.get_by_role("button", name="Shortcuts").click()
+    expect(dialog).to_be_visible()
