@@ -1,9 +1,12 @@
 """The sandbox network's provider: the full contract, over HTTP, against `settings.SANDBOX_URL`.
 
-The sandbox (`sandbox`) speaks a Mastodon-shaped API, so its entities
-are parsed with the Mastodon helpers. What differs from Mastodon: one fixed server (no
-instance to name), tokens that expire and refresh, the idempotency key echoed back on
-each status (so a lost answer is reconciled exactly) and an impressions count.
+The sandbox (`sandbox`) speaks a Mastodon-shaped API, so the provider is one of the
+Mastodon-compatible family (`platforms.mastodon.compatible`): publishing, the inbox,
+replies, listening and account metrics are the family's. What differs from Mastodon and
+lives here: one fixed server (no instance to name), tokens that expire and refresh, the
+idempotency key echoed back on each status (so a lost answer is reconciled exactly), the
+limits of the network an account is shaped like, and post metrics in one batched call
+with an impressions count.
 """
 
 from __future__ import annotations
@@ -21,40 +24,24 @@ from django.utils.translation import gettext as _
 from requests.adapters import HTTPAdapter
 
 from platforms.base import (
-    AccountMetrics,
     ConnectResult,
     ConnectStart,
-    InboxPage,
     Limits,
-    MediaFile,
     PostMetrics,
-    Provider,
-    PublishRequest,
     RemoteAccount,
-    RemotePost,
     SetupCheck,
     SetupHelp,
     Tokens,
 )
 from platforms.errors import AuthExpired, ProviderError, Rejected, Transient
 from platforms.http import HttpClient, pick
+from platforms.mastodon.compatible import PAGE_SIZE, MastodonCompatibleProvider
 from platforms.mastodon.connect import tokens_from
-from platforms.mastodon.entities import (
-    ACCOUNT_METRICS,
-    STATUS_METRICS,
-    inbox_entry,
-    metric_values,
-    remote_post,
-    status_text,
-)
-from platforms.mastodon.links import link_param
-from platforms.mastodon.text import normalise_for_match
+from platforms.mastodon.entities import STATUS_METRICS, metric_values
 from platforms.oauth2 import check_callback, new_state, pkce_pair
 
 SCOPES = "read write"
 LIMITS_CACHE_SECONDS = 10 * 60
-INBOX_PAGE_SIZE = 40
-FIND_PAGES = 3  # find_published looks through the newest 3 × 40 statuses
 POST_METRICS = (*STATUS_METRICS, ("impressions", "impressions_count"))
 # The networks a sandbox account can be shaped like (sandbox/shapes.py), by their own names.
 SHAPE_NAMES = {"mastodon": "Mastodon", "bluesky": "Bluesky", "x": "X", "linkedin": "LinkedIn",
@@ -72,14 +59,14 @@ def _session() -> requests.Session:
     return session
 
 
-class SandboxProvider(Provider):
+class SandboxProvider(MastodonCompatibleProvider):
     key = "sandbox"
     name = "Sandbox"
     connect_kind = "oauth"
-    supports_idempotency_key = True
-    supports_find_published = True
-    supports_threads = True
-    supports_first_comment = True  # a self-reply
+    echoes_idempotency_key = True  # each status carries the key it was created with
+    find_pages = 3  # find_published looks through the newest 3 × 40 statuses
+    inbox_from_start = True  # the first poll reads every mention, oldest first
+    bare_word_is_tag = False  # the sandbox indexes every post: a word is a search
 
     def __init__(self) -> None:
         self.client = HttpClient("Sandbox", session=_session())
@@ -102,16 +89,18 @@ class SandboxProvider(Provider):
                           hashlib.sha256).hexdigest()
         return "socialmgr", secret
 
-    def _call(self, account, method: str, path: str, **kwargs):
-        return self.client.json(method, f"{self.base_url()}{path}",
-                                token=account.get_access_token(), **kwargs)
+    def _base(self, account) -> str:
+        return self.base_url()
 
-    @staticmethod
-    def _account_id(account) -> str:
+    def _own_account_id(self, account) -> str:
         account_id = str(account.settings.get("account_id") or account.external_id or "")
         if not account_id:
             raise Rejected(_("This account is missing its sandbox id; please reconnect it."))
         return account_id
+
+    def _is_own_author(self, account, parent: dict) -> bool:
+        return pick(parent, "account.id", str, what="sandbox status") \
+            == self._own_account_id(account)
 
     def platform_label(self, account) -> str:
         """"Sandbox (like Bluesky)" for an account the sandbox shapes like another network."""
@@ -215,115 +204,12 @@ class SandboxProvider(Provider):
                 url_length=shape.get("characters_reserved_per_url", limits.url_length))
         return limits
 
-    # --- publishing ---------------------------------------------------------------------
-    def publish(self, account, request: PublishRequest) -> RemotePost:
-        media_ids = [self._upload(account, item) for item in request.media]
-        return self._post_status(account, request.text, media_ids=media_ids,
-                                 reply_to=request.reply_to, key=request.idempotency_key)
-
-    def _post_status(self, account, text: str, *, media_ids=(), reply_to: str = "",
-                     key: str = "") -> RemotePost:
-        body: dict = {"status": text}
-        if media_ids:
-            body["media_ids"] = list(media_ids)
-        if reply_to:
-            body["in_reply_to_id"] = reply_to
-        headers = {"Idempotency-Key": key} if key else {}
-        return remote_post(self._call(account, "POST", "/api/v1/statuses", json=body,
-                                      headers=headers))
-
-    def _upload(self, account, item: MediaFile) -> str:
-        stream = item.open()
-        try:
-            data = self._call(account, "POST", "/api/v1/media",
-                              files={"file": (item.filename, stream, item.content_type)},
-                              data={"description": item.alt_text or ""}, timeout=(5.0, 120.0))
-        finally:
-            stream.close()
-        return pick(data, "id", str, what="sandbox media attachment")
-
-    def find_published(self, account, request: PublishRequest) -> RemotePost | None:
-        """Our status among the newest ones: by idempotency key, else by text and parent."""
-        path = f"/api/v1/accounts/{self._account_id(account)}/statuses"
-        params: dict = {"limit": 40}
-        wanted = normalise_for_match(request.text)
-        for _page in range(FIND_PAGES):
-            statuses = self._call(account, "GET", path, params=params)
-            if not isinstance(statuses, list):
-                raise Transient("unexpected sandbox statuses: not a list")
-            for status in statuses:
-                if isinstance(status, dict) and _is_ours(status, request, wanted):
-                    return remote_post(status)
-            if len(statuses) < params["limit"]:
-                return None
-            params["max_id"] = pick(statuses[-1], "id", str, what="sandbox status")
-        return None
-
-    def delete(self, account, remote_id: str) -> None:
-        try:
-            self._call(account, "DELETE", f"/api/v1/statuses/{remote_id}")
-        except Rejected as exc:
-            if exc.status != 404:  # already gone is what we wanted
-                raise
-
-    # --- conversations ------------------------------------------------------------------
-    def fetch_inbox(self, account, cursor: str = "") -> InboxPage:
-        """Mentions and replies after `cursor` (the newest notification id seen), oldest first."""
-        response = self.client.request(
-            "GET", f"{self.base_url()}/api/v1/notifications", token=account.get_access_token(),
-            params={"types[]": "mention", "limit": INBOX_PAGE_SIZE, "min_id": cursor or "0"})
-        try:
-            notifications = response.json()
-        except ValueError:
-            raise Transient("the sandbox answered with something that is not JSON") from None
-        if not isinstance(notifications, list):
-            raise Transient("unexpected sandbox notifications: not a list")
-        own_id = self._account_id(account)
-        items, newest = [], cursor
-        for note in notifications:
-            if not isinstance(note, dict) or not isinstance(note.get("status"), dict):
-                continue
-            items.append(inbox_entry(note, own_account_id=own_id))
-            note_id = str(note.get("id", ""))
-            if note_id.isdigit() and (not newest or int(note_id) > int(newest)):
-                newest = note_id
-        next_cursor = link_param(response.headers.get("Link", ""), "prev", "min_id") or newest
-        items.sort(key=lambda entry: (entry.created_at, entry.remote_id))
-        return InboxPage(items=items, cursor=next_cursor or cursor)
-
-    def reply(self, account, entry_remote_id: str, text: str, *,
-              idempotency_key: str = "") -> RemotePost:
-        """A threaded reply that mentions the author (so they are notified), as clients do."""
-        parent = self._call(account, "GET", f"/api/v1/statuses/{entry_remote_id}")
-        author = pick(parent, "account.acct", str, what="sandbox status")
-        own = pick(parent, "account.id", str, what="sandbox status") == self._account_id(account)
-        if not own and f"@{author}".lower() not in text.lower():
-            text = f"@{author} {text}"
-        return self._post_status(account, text, reply_to=entry_remote_id, key=idempotency_key)
-
-    def search(self, account, query: str, cursor: str = "") -> InboxPage:
-        """Listening: "#tag" reads the hashtag timeline; any other words search all public
-        posts (the sandbox indexes everything, unlike most Mastodon servers)."""
-        from platforms.mastodon.search import search_statuses
-
-        return search_statuses(
-            lambda method, url, **kw: self.client.request(
-                method, url, token=account.get_access_token(), **kw),
-            self.base_url(), query, cursor, bare_word_is_tag=False)
-
     # --- analytics ----------------------------------------------------------------------
-    def fetch_account_metrics(self, account) -> AccountMetrics:
-        data = self._call(account, "GET", "/api/v1/accounts/verify_credentials")
-        if not isinstance(data, dict):
-            raise Transient("unexpected sandbox account: not an object")
-        return AccountMetrics(fetched_at=timezone.now(),
-                              values=metric_values(data, ACCOUNT_METRICS))
-
     def fetch_post_metrics(self, account, remote_ids: list[str]) -> list[PostMetrics]:
         """Counts for each status still there (deleted ones are left out), 40 per call."""
         now, results = timezone.now(), []
-        for start in range(0, len(remote_ids), 40):
-            chunk = remote_ids[start:start + 40]
+        for start in range(0, len(remote_ids), PAGE_SIZE):
+            chunk = remote_ids[start:start + PAGE_SIZE]
             data = self._call(account, "GET", "/api/v1/statuses", params={"id[]": chunk})
             if not isinstance(data, list):
                 raise Transient("unexpected sandbox statuses: not a list")
@@ -332,13 +218,6 @@ class SandboxProvider(Provider):
                     results.append(PostMetrics(remote_id=status["id"], fetched_at=now,
                                                values=metric_values(status, POST_METRICS)))
         return results
-
-
-def _is_ours(status: dict, request: PublishRequest, wanted_text: str) -> bool:
-    if request.idempotency_key:
-        return status.get("idempotency_key") == request.idempotency_key
-    same_parent = (status.get("in_reply_to_id") or "") == (request.reply_to or "")
-    return same_parent and normalise_for_match(status_text(status)) == wanted_text
 
 
 def _shape_settings(shape: dict) -> dict:

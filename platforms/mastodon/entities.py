@@ -47,18 +47,14 @@ def status_text(data) -> str:
     return html_to_text(pick(data, "content", str, what="Mastodon status", default=""))
 
 
-def inbox_entry(notification, *, own_account_id: str) -> InboxEntry:
-    """A `mention` notification; a reply when it answers one of our statuses."""
-    status = pick(notification, "status", dict, what="Mastodon notification")
+def status_entry(status, *, kind: str, parent_remote_id: str, raw: dict) -> InboxEntry:
+    """A Mastodon status as an InboxEntry: author, plain text, link, times."""
     author = pick(status, "account", dict, what="Mastodon status")
-    parent = pick(status, "in_reply_to_id", str, what="Mastodon status", default="")
-    parent_account = pick(status, "in_reply_to_account_id", str, what="Mastodon status",
-                          default="")
     acct = pick(author, "acct", str, what="Mastodon account")
     edited = status.get("edited_at")
     return InboxEntry(
         remote_id=pick(status, "id", str, what="Mastodon status"),
-        kind="reply" if parent and parent_account == own_account_id else "mention",
+        kind=kind,
         author_handle=f"@{acct}",
         author_name=pick(author, "display_name", str, what="Mastodon account", default="")
         or pick(author, "username", str, what="Mastodon account", default=acct),
@@ -66,12 +62,24 @@ def inbox_entry(notification, *, own_account_id: str) -> InboxEntry:
         url=pick(status, "url", str, what="Mastodon status", default="")
         or pick(status, "uri", str, what="Mastodon status", default=""),
         created_at=parse_time(status.get("created_at")),
-        parent_remote_id=parent,
+        parent_remote_id=parent_remote_id,
         author_avatar_url=pick(author, "avatar", str, what="Mastodon account", default=""),
-        raw={"notification_id": str(notification.get("id", "")),
-             "visibility": str(status.get("visibility", ""))},
+        raw=raw,
         edited_at=parse_time(edited) if isinstance(edited, str) else None,
     )
+
+
+def inbox_entry(notification, *, own_account_id: str) -> InboxEntry:
+    """A `mention` notification; a reply when it answers one of our statuses."""
+    status = pick(notification, "status", dict, what="Mastodon notification")
+    parent = pick(status, "in_reply_to_id", str, what="Mastodon status", default="")
+    parent_account = pick(status, "in_reply_to_account_id", str, what="Mastodon status",
+                          default="")
+    return status_entry(
+        status, kind="reply" if parent and parent_account == own_account_id else "mention",
+        parent_remote_id=parent,
+        raw={"notification_id": str(notification.get("id", "")),
+             "visibility": str(status.get("visibility", ""))})
 
 
 STATUS_METRICS = (("likes", "favourites_count"), ("reposts", "reblogs_count"),

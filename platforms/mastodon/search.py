@@ -24,7 +24,7 @@ import requests
 from platforms.base import InboxEntry, InboxPage
 from platforms.errors import Transient
 from platforms.http import pick
-from platforms.mastodon.entities import parse_time, status_text
+from platforms.mastodon.entities import status_entry
 from platforms.mastodon.links import link_param
 
 log = logging.getLogger(__name__)
@@ -43,27 +43,13 @@ def hashtag_of(query: str, *, bare_word_is_tag: bool) -> str:
 
 
 def listening_entry(status: dict) -> InboxEntry:
-    author = pick(status, "account", dict, what="Mastodon status")
-    acct = pick(author, "acct", str, what="Mastodon account")
-    edited = status.get("edited_at")
-    return InboxEntry(
-        remote_id=pick(status, "id", str, what="Mastodon status"),
-        kind="listening",
-        author_handle=f"@{acct}",
-        author_name=pick(author, "display_name", str, what="Mastodon account", default="")
-        or pick(author, "username", str, what="Mastodon account", default=acct),
-        text=status_text(status),
-        url=pick(status, "url", str, what="Mastodon status", default="")
-        or pick(status, "uri", str, what="Mastodon status", default=""),
-        created_at=parse_time(status.get("created_at")),
+    return status_entry(
+        status, kind="listening",
         parent_remote_id=pick(status, "in_reply_to_id", str, what="Mastodon status",
                               default=""),
-        author_avatar_url=pick(author, "avatar", str, what="Mastodon account", default=""),
         raw={"visibility": str(status.get("visibility", "")),
              "tags": [t.get("name") for t in status.get("tags") or []
-                      if isinstance(t, dict) and isinstance(t.get("name"), str)]},
-        edited_at=parse_time(edited) if isinstance(edited, str) else None,
-    )
+                      if isinstance(t, dict) and isinstance(t.get("name"), str)]})
 
 
 def search_statuses(request: Callable[..., requests.Response], base_url: str, query: str,

@@ -184,3 +184,24 @@ def test_tokens_never_reach_logs_or_errors(rsps, provider, caplog):
     with caplog.at_level(logging.DEBUG), pytest.raises(AuthExpired) as info:
         provider.publish(fake.make_account(), PublishRequest(text="x", idempotency_key="l"))
     assert fake.TOKEN not in caplog.text and fake.TOKEN not in str(info.value)
+
+
+@pytest.mark.parametrize("answer", [
+    {"json": {"error": "This action is outside the authorized scopes"}, "status": 200},
+    {"body": "<html>Maintenance</html>", "status": 200, "content_type": "text/html"},
+    {"body": "", "status": 204},
+])
+def test_find_published_on_an_odd_answer_is_transient_not_unpublished(rsps, provider, answer):
+    """Reconciling must never read "not sure" as "not published" (that would post twice)."""
+    rsps.add(responses.GET, f"{fake.BASE}/api/v1/accounts/{fake.ACCOUNT_ID}/statuses", **answer)
+    with pytest.raises(Transient):
+        provider.find_published(fake.make_account(), PublishRequest(text="Hello",
+                                                                    idempotency_key="k"))
+
+
+def test_find_published_without_the_account_id_asks_to_reconnect(rsps, provider):
+    account = fake.make_account()
+    account.settings.pop("account_id")
+    with pytest.raises(Rejected, match="reconnect"):
+        provider.find_published(account, PublishRequest(text="Hello", idempotency_key="k"))
+    assert not rsps.calls
