@@ -1,16 +1,40 @@
-"""What the Facebook Page and Instagram providers share: connecting and calling the Graph API."""
+"""What the Facebook Page and Instagram providers share.
+
+Both are the Graph API with the same shapes under different names: connecting through
+Facebook Login, calling with appsecret_proof, finding a post after a lost answer,
+the first comment and replies, the comments inbox, account and post metrics. A network
+names its vocabulary (`posts_edge`, `post_text_field`, `reply_edge` …) and keeps only
+what is its own: which accounts a login offers, publishing, limits, what a comment looks
+like (`_comment_entries`) and where posts and comments link to.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from abc import abstractmethod
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from platforms.base import ConnectResult, ConnectStart, Provider, SetupCheck, SetupHelp
+from platforms.base import (
+    AccountMetrics,
+    ConnectResult,
+    ConnectStart,
+    InboxEntry,
+    InboxPage,
+    MetricValue,
+    PostMetrics,
+    Provider,
+    PublishRequest,
+    RemotePost,
+    SetupCheck,
+    SetupHelp,
+)
 from platforms.errors import AuthExpired, Rejected
+from platforms.http import pick
 from platforms.meta import login, setup
 from platforms.meta.graph import GraphClient, appsecret_proof, graph_url
 
@@ -24,6 +48,21 @@ class MetaProvider(Provider):
     connect_kind: ClassVar[str] = "oauth"
     supports_find_published: ClassVar[bool] = True
     platform: ClassVar[str] = "Facebook"
+
+    # The network's Graph vocabulary: where its posts are and what their fields are called.
+    posts_edge: ClassVar[str] = "feed"  # /{account}/feed, /{ig-user}/media
+    post_text_field: ClassVar[str] = "message"
+    post_time_field: ClassVar[str] = "created_time"
+    post_link_field: ClassVar[str] = "permalink_url"
+    comment_text_field: ClassVar[str] = "message"
+    comment_time_field: ClassVar[str] = "created_time"
+    reply_edge: ClassVar[str] = "comments"  # where an answer to a comment goes
+    inbox_fields: ClassVar[str] = ""  # the posts' fields with their comments, for the inbox
+    own_comments_params: ClassVar[dict] = {}  # reading a post's comments to find our own
+    # (metric, dotted field) pairs; a field missing from the answer is absent, never zero.
+    account_metric_fields: ClassVar[tuple[tuple[str, str], ...]] = ()
+    post_metric_query: ClassVar[str] = ""
+    post_metric_fields: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     def __init__(self) -> None:
         self.client = GraphClient(self.platform)
@@ -69,6 +108,23 @@ class MetaProvider(Provider):
     def _nothing_to_connect_message(self) -> str:
         """What to tell the admin when the login offers nothing to connect."""
 
+    @abstractmethod
+    def post_url(self, post_id: str) -> str:
+        """Where a post lives when the answer carries no permalink."""
+
+    @abstractmethod
+    def comment_url(self, comment_id: str) -> str:
+        """Where a comment lives when the answer carries no permalink."""
+
+    @abstractmethod
+    def _is_own_comment(self, account: ConnectedAccount, row: dict) -> bool:
+        """Whether a comment row was written by the account itself."""
+
+    @abstractmethod
+    def _comment_entries(self, account: ConnectedAccount,
+                         posts: list) -> Iterable[InboxEntry]:
+        """The inbox entries in the comments of the posts `inbox_fields` returned."""
+
     # --- calling ------------------------------------------------------------------------
     def call(self, account: ConnectedAccount, method: str, path: str, *,
              params: dict | None = None, data: dict | None = None, **kwargs) -> Any:
@@ -96,6 +152,101 @@ class MetaProvider(Provider):
         if isinstance(answer, dict) and answer.get("success") is False:
             raise Rejected(_("%(platform)s did not delete the post.")
                            % {"platform": self.platform})
+
+
+    # --- finding what went out ---------------------------------------------------------
+    def find_published(self, account: ConnectedAccount,
+                       request: PublishRequest) -> RemotePost | None:
+        """The account's recent posts, matched on the text (Meta has no idempotency key)."""
+        fields = f"id,{self.post_text_field},{self.post_time_field},{self.post_link_field}"
+        data = self.call(account, "GET", f"{account.external_id}/{self.posts_edge}",
+                         params={"fields": fields, "limit": 25})
+        for row in pick(data, "data", list, what=f"{self.platform} posts"):
+            if isinstance(row, dict) and (row.get(self.post_text_field) or "") == request.text:
+                post_id = pick(row, "id", str, what=f"{self.platform} post")
+                return RemotePost(id=post_id,
+                                  url=str(row.get(self.post_link_field) or self.post_url(post_id)),
+                                  published_at=parse_time(row.get(self.post_time_field)))
+        return None
+
+    # --- comments and replies ----------------------------------------------------------
+    def comment(self, account: ConnectedAccount, request: PublishRequest) -> RemotePost:
+        """The first comment, as the account: `POST /{post-id}/comments` with `message`."""
+        answer = self.call(account, "POST", f"{request.reply_to}/comments",
+                           data={"message": request.text})
+        return self._sent_comment(answer)
+
+    def find_comment(self, account: ConnectedAccount,
+                     request: PublishRequest) -> RemotePost | None:
+        """The account's own comment with this text under the post, if it went out."""
+        data = self.call(account, "GET", f"{request.reply_to}/comments",
+                         params=self.own_comments_params)
+        for row in pick(data, "data", list, what=f"{self.platform} comments"):
+            if isinstance(row, dict) and self._is_own_comment(account, row) \
+                    and (row.get(self.comment_text_field) or "") == request.text:
+                comment_id = pick(row, "id", str, what=f"{self.platform} comment")
+                return RemotePost(id=comment_id,
+                                  url=str(row.get("permalink_url")
+                                          or self.comment_url(comment_id)),
+                                  published_at=parse_time(row.get(self.comment_time_field)))
+        return None
+
+    def reply(self, account: ConnectedAccount, entry_remote_id: str, text: str,
+              *, idempotency_key: str = "") -> RemotePost:
+        """An answer under the comment (`/{comment-id}/{reply_edge}`), as the account."""
+        answer = self.call(account, "POST", f"{entry_remote_id}/{self.reply_edge}",
+                           data={"message": text})
+        return self._sent_comment(answer)
+
+    def _sent_comment(self, answer: Any) -> RemotePost:
+        comment_id = pick(answer, "id", str, what=f"{self.platform} comment answer")
+        return RemotePost(id=comment_id, url=self.comment_url(comment_id),
+                          published_at=timezone.now())
+
+    # --- conversations ------------------------------------------------------------------
+    def fetch_inbox(self, account: ConnectedAccount, cursor: str = "") -> InboxPage:
+        """Comments and replies on the recent posts, newer than `cursor` (an ISO timestamp)."""
+        since = cursor_time(cursor)
+        data = self.call(account, "GET", f"{account.external_id}/{self.posts_edge}",
+                         params={"fields": self.inbox_fields, "limit": 25})
+        posts = pick(data, "data", list, what=f"{self.platform} posts")
+        entries = [entry for entry in self._comment_entries(account, posts)
+                   if since is None or entry.created_at > since]
+        entries.sort(key=lambda e: e.created_at)
+        newest = entries[-1].created_at.isoformat() if entries else cursor
+        return InboxPage(items=entries, cursor=newest or "")
+
+    # --- analytics ----------------------------------------------------------------------
+    def fetch_account_metrics(self, account: ConnectedAccount) -> AccountMetrics:
+        fields = ",".join(field for _name, field in self.account_metric_fields)
+        data = self.call(account, "GET", account.external_id, params={"fields": fields})
+        return AccountMetrics(fetched_at=timezone.now(),
+                              values=self._metric_values(data, self.account_metric_fields))
+
+    def fetch_post_metrics(self, account: ConnectedAccount,
+                           remote_ids: list[str]) -> list[PostMetrics]:
+        result = []
+        for remote_id in remote_ids:
+            data = self.call(account, "GET", remote_id,
+                             params={"fields": self.post_metric_query})
+            values = self._metric_values(data, self.post_metric_fields)
+            values.update(self._more_post_metrics(account, remote_id))
+            result.append(PostMetrics(remote_id=remote_id, fetched_at=timezone.now(),
+                                      values=values))
+        return result
+
+    def _more_post_metrics(self, account: ConnectedAccount,
+                           remote_id: str) -> dict[str, MetricValue]:
+        """Counts a network reads from elsewhere (Instagram's insights)."""
+        return {}
+
+    def _metric_values(self, data: Any, fields) -> dict[str, MetricValue]:
+        values = {}
+        for name, path in fields:
+            value = pick(data, path, int, what=f"{self.platform} metrics", default=None)
+            if value is not None:
+                values[name] = MetricValue(value, path)
+        return values
 
 
 def parse_time(value: Any) -> dt.datetime | None:

@@ -10,20 +10,17 @@ several photos are uploaded unpublished and attached to one feed post with
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from platforms.base import (
-    AccountMetrics,
     ConnectResult,
     InboxEntry,
-    InboxPage,
     Limits,
     MediaFile,
-    MetricValue,
-    PostMetrics,
     PublishRequest,
     RemoteAccount,
     RemotePost,
@@ -31,7 +28,7 @@ from platforms.base import (
 )
 from platforms.errors import Rejected
 from platforms.http import pick
-from platforms.meta.base import MetaProvider, cursor_time, parse_time
+from platforms.meta.base import MetaProvider, parse_time
 
 if TYPE_CHECKING:
     from accounts.models import ConnectedAccount
@@ -49,6 +46,14 @@ class FacebookPageProvider(MetaProvider):
     name = "Facebook"
     platform = "Facebook"
     supports_first_comment = True
+    inbox_fields = FEED_FIELDS
+    own_comments_params = {"fields": COMMENT_FIELDS, "filter": "toplevel",
+                           "order": "reverse_chronological", "limit": 50}
+    account_metric_fields = (("followers", "followers_count"), ("fans", "fan_count"))
+    post_metric_query = POST_METRIC_FIELDS
+    post_metric_fields = (("likes", "reactions.summary.total_count"),
+                          ("replies", "comments.summary.total_count"),
+                          ("reposts", "shares.count"))
 
     # --- connecting ---------------------------------------------------------------------
     def _choices(self, pages: list[Page], *, user_expires_at) -> list[ConnectResult]:
@@ -120,93 +125,24 @@ class FacebookPageProvider(MetaProvider):
             files = {"source": (media.filename, handle, media.content_type)}
             return self.call(account, "POST", path, data=data, files=files)
 
-    def find_published(self, account: ConnectedAccount,
-                       request: PublishRequest) -> RemotePost | None:
-        """The page's recent posts, matched on the message (Facebook has no idempotency key)."""
-        data = self.call(account, "GET", f"{account.external_id}/feed",
-                         params={"fields": "id,message,created_time,permalink_url", "limit": 25})
-        for row in pick(data, "data", list, what="Facebook feed"):
-            if isinstance(row, dict) and (row.get("message") or "") == request.text:
-                post_id = pick(row, "id", str, what="Facebook post")
-                return RemotePost(id=post_id, url=row.get("permalink_url") or post_url(post_id),
-                                  published_at=parse_time(row.get("created_time")))
-        return None
+    # --- what the shared code asks --------------------------------------------------------
+    def post_url(self, post_id: str) -> str:
+        return post_url(post_id)
 
-    def comment(self, account: ConnectedAccount, request: PublishRequest) -> RemotePost:
-        """The first comment, as the page: `POST /{post-id}/comments` with `message`."""
-        answer = self.call(account, "POST", f"{request.reply_to}/comments",
-                           data={"message": request.text})
-        comment_id = pick(answer, "id", str, what="Facebook comment answer")
-        return RemotePost(id=comment_id, url=f"https://www.facebook.com/{comment_id}",
-                          published_at=timezone.now())
+    def comment_url(self, comment_id: str) -> str:
+        return f"https://www.facebook.com/{comment_id}"
 
-    def find_comment(self, account: ConnectedAccount,
-                     request: PublishRequest) -> RemotePost | None:
-        """The page's own comment with this message under the post, if it went out."""
-        data = self.call(account, "GET", f"{request.reply_to}/comments",
-                         params={"fields": COMMENT_FIELDS, "filter": "toplevel",
-                                 "order": "reverse_chronological", "limit": 50})
-        for row in pick(data, "data", list, what="Facebook comments"):
-            author = row.get("from") if isinstance(row, dict) else None
-            if isinstance(author, dict) and author.get("id") == account.external_id \
-                    and (row.get("message") or "") == request.text:
-                comment_id = pick(row, "id", str, what="Facebook comment")
-                return RemotePost(id=comment_id,
-                                  url=str(row.get("permalink_url")
-                                          or f"https://www.facebook.com/{comment_id}"),
-                                  published_at=parse_time(row.get("created_time")))
-        return None
+    def _is_own_comment(self, account: ConnectedAccount, row: dict) -> bool:
+        author = row.get("from")
+        return isinstance(author, dict) and author.get("id") == account.external_id
 
-    # --- conversations ------------------------------------------------------------------
-    def fetch_inbox(self, account: ConnectedAccount, cursor: str = "") -> InboxPage:
-        """Comments on the page's recent posts, newer than `cursor` (an ISO timestamp)."""
-        since = cursor_time(cursor)
-        data = self.call(account, "GET", f"{account.external_id}/feed",
-                         params={"fields": FEED_FIELDS, "limit": 25})
-        entries: list[InboxEntry] = []
-        for post in pick(data, "data", list, what="Facebook feed"):
+    def _comment_entries(self, account: ConnectedAccount, posts: list) -> Iterator[InboxEntry]:
+        for post in posts:
             post_id = pick(post, "id", str, what="Facebook post")
             for row in pick(post, "comments.data", list, what="Facebook comments", default=[]):
                 entry = comment_entry(row, post_id=post_id, page_id=account.external_id)
-                if entry and (since is None or entry.created_at > since):
-                    entries.append(entry)
-        entries.sort(key=lambda e: e.created_at)
-        newest = entries[-1].created_at.isoformat() if entries else cursor
-        return InboxPage(items=entries, cursor=newest or "")
-
-    def reply(self, account: ConnectedAccount, entry_remote_id: str, text: str,
-              *, idempotency_key: str = "") -> RemotePost:
-        answer = self.call(account, "POST", f"{entry_remote_id}/comments", data={"message": text})
-        comment_id = pick(answer, "id", str, what="Facebook comment answer")
-        return RemotePost(id=comment_id, url=f"https://www.facebook.com/{comment_id}",
-                          published_at=timezone.now())
-
-    # --- analytics ----------------------------------------------------------------------
-    def fetch_account_metrics(self, account: ConnectedAccount) -> AccountMetrics:
-        data = self.call(account, "GET", account.external_id,
-                         params={"fields": "followers_count,fan_count"})
-        values = {}
-        for key, field in (("followers", "followers_count"), ("fans", "fan_count")):
-            value = data.get(field) if isinstance(data, dict) else None
-            if isinstance(value, int) and not isinstance(value, bool):
-                values[key] = MetricValue(value, field)
-        return AccountMetrics(fetched_at=timezone.now(), values=values)
-
-    def fetch_post_metrics(self, account: ConnectedAccount,
-                           remote_ids: list[str]) -> list[PostMetrics]:
-        result = []
-        for remote_id in remote_ids:
-            data = self.call(account, "GET", remote_id, params={"fields": POST_METRIC_FIELDS})
-            values = {}
-            for key, path in (("likes", "reactions.summary.total_count"),
-                              ("replies", "comments.summary.total_count"),
-                              ("reposts", "shares.count")):
-                value = pick(data, path, int, what="Facebook post metrics", default=None)
-                if value is not None:
-                    values[key] = MetricValue(value, path)
-            result.append(PostMetrics(remote_id=remote_id, fetched_at=timezone.now(),
-                                      values=values))
-        return result
+                if entry:
+                    yield entry
 
 
 def post_url(post_id: str) -> str:

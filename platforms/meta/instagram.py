@@ -14,6 +14,7 @@ API accepts for the Page's Instagram account.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -21,14 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from platforms.base import (
-    AccountMetrics,
     ConnectResult,
     InboxEntry,
-    InboxPage,
     Limits,
     MediaFile,
     MetricValue,
-    PostMetrics,
     Problem,
     PublishRequest,
     RemoteAccount,
@@ -37,7 +35,7 @@ from platforms.base import (
 )
 from platforms.errors import NotSupported, ProviderError, RateLimited, Rejected, Transient
 from platforms.http import pick
-from platforms.meta.base import MetaProvider, cursor_time, parse_time
+from platforms.meta.base import MetaProvider, parse_time
 from platforms.validation import validate_against_limits
 
 if TYPE_CHECKING:
@@ -58,6 +56,19 @@ class InstagramProvider(MetaProvider):
     # The Instagram Graph API deletes comments, never published media.
     supports_delete = False
     supports_first_comment = True
+    posts_edge = "media"
+    post_text_field = "caption"
+    post_time_field = "timestamp"
+    post_link_field = "permalink"
+    comment_text_field = "text"
+    comment_time_field = "timestamp"
+    reply_edge = "replies"  # replies go under top-level comments
+    inbox_fields = MEDIA_FIELDS
+    own_comments_params = {"fields": "id,text,timestamp,username", "limit": 50}
+    account_metric_fields = (("followers", "followers_count"), ("following", "follows_count"),
+                             ("posts", "media_count"))
+    post_metric_query = "like_count,comments_count"
+    post_metric_fields = (("likes", "like_count"), ("replies", "comments_count"))
 
     # --- connecting ---------------------------------------------------------------------
     def _choices(self, pages: list[Page], *, user_expires_at) -> list[ConnectResult]:
@@ -192,48 +203,19 @@ class InstagramProvider(MetaProvider):
         return RemotePost(id=media_id, url=url or "https://www.instagram.com/",
                           published_at=parse_time(data.get("timestamp")) or timezone.now())
 
-    def find_published(self, account: ConnectedAccount,
-                       request: PublishRequest) -> RemotePost | None:
-        data = self.call(account, "GET", f"{account.external_id}/media",
-                         params={"fields": "id,caption,timestamp,permalink", "limit": 25})
-        for row in pick(data, "data", list, what="Instagram media list"):
-            if isinstance(row, dict) and (row.get("caption") or "") == request.text:
-                return RemotePost(id=pick(row, "id", str, what="Instagram media"),
-                                  url=str(row.get("permalink") or "https://www.instagram.com/"),
-                                  published_at=parse_time(row.get("timestamp")))
-        return None
+    # --- what the shared code asks --------------------------------------------------------
+    def post_url(self, post_id: str) -> str:
+        return "https://www.instagram.com/"
 
-    def comment(self, account: ConnectedAccount, request: PublishRequest) -> RemotePost:
-        """The first comment: `POST /{ig-media-id}/comments` with `message`."""
-        answer = self.call(account, "POST", f"{request.reply_to}/comments",
-                           data={"message": request.text})
-        comment_id = pick(answer, "id", str, what="Instagram comment answer")
-        return RemotePost(id=comment_id, url="https://www.instagram.com/",
-                          published_at=timezone.now())
+    def comment_url(self, comment_id: str) -> str:
+        return "https://www.instagram.com/"
 
-    def find_comment(self, account: ConnectedAccount,
-                     request: PublishRequest) -> RemotePost | None:
-        """The account's own comment with this text on the media, if it went out."""
-        own = str(account.settings.get("username") or account.handle)
-        data = self.call(account, "GET", f"{request.reply_to}/comments",
-                         params={"fields": "id,text,timestamp,username", "limit": 50})
-        for row in pick(data, "data", list, what="Instagram comments"):
-            if isinstance(row, dict) and row.get("username") == own \
-                    and (row.get("text") or "") == request.text:
-                return RemotePost(id=pick(row, "id", str, what="Instagram comment"),
-                                  url="https://www.instagram.com/",
-                                  published_at=parse_time(row.get("timestamp")))
-        return None
+    def _is_own_comment(self, account: ConnectedAccount, row: dict) -> bool:
+        return row.get("username") == own_username(account)
 
-    # --- conversations ------------------------------------------------------------------
-    def fetch_inbox(self, account: ConnectedAccount, cursor: str = "") -> InboxPage:
-        """Comments and replies on recent media, newer than `cursor` (an ISO timestamp)."""
-        since = cursor_time(cursor)
-        own = str(account.settings.get("username") or account.handle)
-        data = self.call(account, "GET", f"{account.external_id}/media",
-                         params={"fields": MEDIA_FIELDS, "limit": 25})
-        entries: list[InboxEntry] = []
-        for media in pick(data, "data", list, what="Instagram media list"):
+    def _comment_entries(self, account: ConnectedAccount, posts: list) -> Iterator[InboxEntry]:
+        own = own_username(account)
+        for media in posts:
             media_id = pick(media, "id", str, what="Instagram media")
             permalink = str(media.get("permalink") or "")
             for row in pick(media, "comments.data", list, what="Instagram comments", default=[]):
@@ -241,47 +223,12 @@ class InstagramProvider(MetaProvider):
                                    default=[])]
                 for item in rows:
                     entry = comment_entry(item, media_id=media_id, permalink=permalink, own=own)
-                    if entry and (since is None or entry.created_at > since):
-                        entries.append(entry)
-        entries.sort(key=lambda e: e.created_at)
-        newest = entries[-1].created_at.isoformat() if entries else cursor
-        return InboxPage(items=entries, cursor=newest or "")
+                    if entry:
+                        yield entry
 
-    def reply(self, account: ConnectedAccount, entry_remote_id: str, text: str,
-              *, idempotency_key: str = "") -> RemotePost:
-        """Replies go under top-level comments (`/{ig-comment-id}/replies`)."""
-        answer = self.call(account, "POST", f"{entry_remote_id}/replies", data={"message": text})
-        reply_id = pick(answer, "id", str, what="Instagram reply answer")
-        return RemotePost(id=reply_id, url="https://www.instagram.com/",
-                          published_at=timezone.now())
-
-    # --- analytics ----------------------------------------------------------------------
-    def fetch_account_metrics(self, account: ConnectedAccount) -> AccountMetrics:
-        data = self.call(account, "GET", account.external_id,
-                         params={"fields": "followers_count,follows_count,media_count"})
-        values = {}
-        for key, field in (("followers", "followers_count"), ("following", "follows_count"),
-                           ("posts", "media_count")):
-            value = pick(data, field, int, what="Instagram account", default=None)
-            if value is not None:
-                values[key] = MetricValue(value, field)
-        return AccountMetrics(fetched_at=timezone.now(), values=values)
-
-    def fetch_post_metrics(self, account: ConnectedAccount,
-                           remote_ids: list[str]) -> list[PostMetrics]:
-        result = []
-        for remote_id in remote_ids:
-            data = self.call(account, "GET", remote_id,
-                             params={"fields": "like_count,comments_count"})
-            values = {}
-            for key, field in (("likes", "like_count"), ("replies", "comments_count")):
-                value = pick(data, field, int, what="Instagram media", default=None)
-                if value is not None:
-                    values[key] = MetricValue(value, field)
-            values.update(self._insights(account, remote_id))
-            result.append(PostMetrics(remote_id=remote_id, fetched_at=timezone.now(),
-                                      values=values))
-        return result
+    def _more_post_metrics(self, account: ConnectedAccount,
+                           remote_id: str) -> dict[str, MetricValue]:
+        return self._insights(account, remote_id)
 
     def _insights(self, account: ConnectedAccount, remote_id: str) -> dict[str, MetricValue]:
         """reach/saved/views where Meta gives them; too few viewers (#10) or an album child
@@ -301,6 +248,10 @@ class InstagramProvider(MetaProvider):
                 if isinstance(value, int) and not isinstance(value, bool):
                     values[names[name]] = MetricValue(value, f"insights.{name}")
         return values
+
+
+def own_username(account: ConnectedAccount) -> str:
+    return str(account.settings.get("username") or account.handle)
 
 
 def comment_entry(row: dict, *, media_id: str, permalink: str, own: str) -> InboxEntry | None:
