@@ -19,6 +19,7 @@ from accounts.audit import audit_record
 from accounts.models import AccountStatus, ConnectedAccount, Organization
 from accounts.services.account_mail import send_needs_reconnect_mail
 from accounts.services.errors import Conflict, ServiceError
+from lib.cas import compare_and_set
 from platforms.base import ConnectResult, RemoteAccount
 from platforms.errors import AuthExpired, NotSupported, ProviderError
 
@@ -126,15 +127,10 @@ def account_rename(*, account: ConnectedAccount, label: str, actor, request=None
 
 
 def _set_status(account: ConnectedAccount, *, expected: set[str], to: str, **fields) -> bool:
-    """Compare-and-set on status; False when another change came first."""
-    changed = (ConnectedAccount.objects.filter(pk=account.pk, status__in=expected,
-                                               disconnected_at__isnull=True)
-               .update(status=to, **fields))
-    if changed:
-        account.status = to
-        for name, value in fields.items():
-            setattr(account, name, value)
-    return bool(changed)
+    """Compare-and-set on status of a connected account; False when another change came
+    first."""
+    return compare_and_set(account, expected=expected, to=to,
+                           where={"disconnected_at__isnull": True}, **fields)
 
 
 @transaction.atomic

@@ -40,6 +40,7 @@ from content.pipeline.ratelimit import account_limited_until, account_rate_limit
 from content.pipeline.settle import MAX_ERROR, UNCERTAIN
 from content.services.access import require
 from content.workflows import TargetState
+from lib.cas import compare_and_set
 from lib.taskqueue import enqueue as queue_task
 from platforms.base import PublishRequest, RemotePost
 from platforms.errors import (
@@ -277,9 +278,10 @@ def _sent(part: TargetPart, lease: str, remote: RemotePost) -> PartClaim | bool 
         if following is None or following.status != PartState.WAITING:
             return None
         new_lease = _lease(now)
-        claimed = TargetPart.objects.filter(pk=following.pk, status=PartState.WAITING).update(
-            status=PartState.SENDING, lease_expires_at=new_lease, attempts=F("attempts") + 1,
-            next_attempt_at=now, updated_at=now)
+        claimed = compare_and_set(
+            following, expected=PartState.WAITING, to=PartState.SENDING,
+            lease_expires_at=new_lease, attempts=F("attempts") + 1, next_attempt_at=now,
+            updated_at=now)
     return PartClaim(following.pk, lease_token(new_lease)) if claimed else None
 
 
@@ -364,9 +366,8 @@ def part_retry(*, part: TargetPart, actor) -> TargetPart:
                                                                     "unconfirmed") else ""
         if code == "unconfirmed":
             code = ""  # a person looked: it is not there
-        TargetPart.objects.filter(pk=part.pk, status=PartState.FAILED).update(
-            status=PartState.SCHEDULED, next_attempt_at=now, attempts=0, last_error_code=code,
-            updated_at=now)
+        compare_and_set(locked, expected=PartState.FAILED, to=PartState.SCHEDULED,
+                        next_attempt_at=now, attempts=0, last_error_code=code, updated_at=now)
         audit_record(organization=post.organization, actor=actor,
                      verb=f"content.part.{locked.kind}.retried", target=locked.target,
                      details={"part": locked.pk, "position": locked.position})

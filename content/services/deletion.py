@@ -36,6 +36,7 @@ from content.services.access import require
 from content.services.transitions import post_transition, target_transition
 from content.signals import target_deleted
 from content.workflows import POST, PostState, TargetState
+from lib.cas import compare_and_set
 from platforms.errors import AuthExpired, NotSupported, ProviderError, Rejected, Transient
 from platforms.registry import UnknownProvider, get_provider
 
@@ -160,8 +161,8 @@ def _delete_parts(provider, target: PostTarget) -> None:
     for part in (TargetPart.objects.filter(target=target, status=PartState.SENT)
                  .exclude(remote_id="").order_by("-position")):
         provider.delete(target.account, part.remote_id)
-        TargetPart.objects.filter(pk=part.pk, status=PartState.SENT).update(
-            status=PartState.DELETED, updated_at=timezone.now())
+        compare_and_set(part, expected=PartState.SENT, to=PartState.DELETED,
+                        updated_at=timezone.now())
 
 
 @dataclass
@@ -228,10 +229,10 @@ def _run_one(deletion_id: int) -> Attempt | None:
 
 def _again(deletion: TargetDeletion, exc: Transient) -> Attempt:
     delay = getattr(exc, "retry_after", None) or RETRY_DELAYS[deletion.attempts - 1]
-    TargetDeletion.objects.filter(pk=deletion.pk, status=DeletionStatus.DELETING,
-                                  lease_expires_at=deletion.lease_expires_at).update(
-        status=DeletionStatus.QUEUED, lease_expires_at=None,
-        last_error=(exc.message or type(exc).__name__)[:1000])
+    compare_and_set(deletion, expected=DeletionStatus.DELETING, to=DeletionStatus.QUEUED,
+                    where={"lease_expires_at": deletion.lease_expires_at},
+                    lease_expires_at=None,
+                    last_error=(exc.message or type(exc).__name__)[:1000])
     return Attempt(DeletionStatus.QUEUED, retry_in=int(delay))
 
 
@@ -244,15 +245,13 @@ def _settle(deletion: TargetDeletion, status: str, reason: str) -> Attempt:
     post = target.post
     with transaction.atomic():
         Post.objects.select_for_update().filter(pk=post.pk).first()  # serialise with archiving
-        changed = TargetDeletion.objects.filter(
-            pk=deletion.pk, status=DeletionStatus.DELETING,
-            lease_expires_at=deletion.lease_expires_at).update(
-            status=status, lease_expires_at=None, finished_at=timezone.now(),
-            last_error=reason[:1000])
+        changed = compare_and_set(
+            deletion, expected=DeletionStatus.DELETING, to=status,
+            where={"lease_expires_at": deletion.lease_expires_at},
+            lease_expires_at=None, finished_at=timezone.now(), last_error=reason[:1000])
         if not changed:  # our lease ran out and another run took over: its result counts
             log.info("deletion %s: lease lost, result of this run dropped", deletion.pk)
             return Attempt(DeletionStatus.DELETING)
-        deletion.status = status
         details = {"post": post.pk, "account": target.account.handle,
                    "requested_by": deletion.requested_by_id}
         if status == DeletionStatus.DELETED:

@@ -1,6 +1,7 @@
 """The only writers of Post.status and PostTarget.status.
 
-Each transition is a compare-and-set: `UPDATE … WHERE id = … AND status = <expected>`.
+Each transition is a compare-and-set (`lib.cas`): `UPDATE … WHERE id = … AND status =
+<expected>`.
 No row changed means someone else moved the object first → `Conflict`. The audit
 entry is written in the same transaction.
 """
@@ -16,6 +17,7 @@ from accounts.services.errors import Conflict, ServiceError
 from content.models import Post, PostTarget
 from content.signals import approval_requested, targets_settled
 from content.workflows import POST, TARGET, Phase, allowed_actions, post_phase, refusal
+from lib.cas import compare_and_set
 
 # Audit verbs: content.post.<to> / content.target.<to>
 POST_VERBS = {
@@ -63,19 +65,14 @@ def post_transition(post: Post, to: str, *, actor, reason: str = "",
             code="illegal_transition",
         )
     with transaction.atomic():
-        changed = Post.objects.filter(pk=post.pk, status=source).update(
-            status=to, updated_at=timezone.now(), **fields
-        )
-        if changed != 1:
+        if not compare_and_set(post, expected=source, to=to, updated_at=timezone.now(),
+                               **fields):
             raise Conflict(_("Someone else changed this post in the meantime. "
                              "Reload it to see the current state."))
         audit_record(organization=post.organization, actor=actor,
                      verb=POST_VERBS.get(to, f"content.post.{to}"), target=post,
                      details={"from": source, "to": to, "reason": reason, **(details or {})},
                      request=request)
-    post.status = to
-    for name, value in fields.items():
-        setattr(post, name, value)
     if to == "pending_approval":
         approval_requested.send(sender=Post, post=post, actor=actor)
     return post
@@ -100,19 +97,14 @@ def target_transition(target: PostTarget, to: str, *, actor=None, reason: str = 
             code="illegal_transition",
         )
     with transaction.atomic():
-        changed = PostTarget.objects.filter(pk=target.pk, status=source).update(
-            status=to, updated_at=timezone.now(), **fields
-        )
-        if changed != 1:
+        if not compare_and_set(target, expected=source, to=to, updated_at=timezone.now(),
+                               **fields):
             raise Conflict(_("This delivery was changed by someone else in the meantime."))
         if audit:
             audit_record(organization=target.post.organization, actor=actor,
                          verb=f"content.target.{to}", target=target,
                          details={"from": source, "to": to, "reason": reason,
                                   "post": target.post_id, **(details or {})})
-    target.status = to
-    for name, value in fields.items():
-        setattr(target, name, value)
     if to in ("published", "failed"):
         targets_settled.send(sender=PostTarget, targets=[target])
     return target

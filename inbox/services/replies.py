@@ -1,7 +1,7 @@
 """Replies: written in the inbox, optionally approved, sent through the provider by a worker.
 
 States and transitions are declared in `inbox.models.replies`; `reply_transition` is the only
-writer of `status` (compare-and-set, audited in the same transaction).
+writer of `status` (compare-and-set through `lib.cas`, audited in the same transaction).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from accounts.audit import audit_record
 from accounts.models import AccountStatus
 from accounts.services.errors import Conflict, ServiceError
 from inbox.models import REPLY_TRANSITIONS, InboxItem, InboxReply, InboxSettings, ReplyStatus
+from lib.cas import compare_and_set
 from lib.taskqueue import enqueue
 from platforms.errors import AuthExpired, ProviderError, Rejected, Transient
 from platforms.registry import UnknownProvider, get_provider
@@ -30,15 +31,10 @@ def reply_transition(reply: InboxReply, to: str, *, actor=None, reason: str = ""
     if to not in REPLY_TRANSITIONS[reply.status]:
         raise Conflict(_("This reply cannot go from %(a)s to %(b)s.")
                        % {"a": reply.get_status_display(), "b": ReplyStatus(to).label})
+    previous = reply.status
     with transaction.atomic():
-        changed = InboxReply.objects.filter(pk=reply.pk, status=reply.status).update(
-            status=to, **fields)
-        if not changed:
+        if not compare_and_set(reply, expected=previous, to=to, **fields):
             raise Conflict(_("Someone else changed this reply first. Please reload."))
-        previous = reply.status
-        reply.status = to
-        for name, value in fields.items():
-            setattr(reply, name, value)
         item = reply.item
         audit_record(organization=item.organization, actor=actor, verb=f"inbox.reply.{to}",
                      target=item, details={"reply": reply.pk, "from": previous,
