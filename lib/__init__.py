@@ -1,2 +1,3 @@
 """Small framework-light helpers at the bottom of the house: environment, SSRF guard,
-counting, crypto, log redaction, HTML meta parsing. They import nothing of the app."""
+counting, crypto, log redaction, HTML meta parsing, http(s)-only platform URLs (weburl).
+They import nothing of the app."""

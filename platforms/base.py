@@ -16,6 +16,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
+from lib.weburl import http_url
 from platforms.limits import Limits, MediaFile, Problem
 from platforms.validation import validate_against_limits
 
@@ -37,11 +38,21 @@ class PublishRequest:
     link: str = ""  # the URL to show as a link card, when the platform builds cards
 
 
+def _keep_http_urls(value, *names: str) -> None:
+    """A platform's URL fields hold an absolute http(s) URL or "" (lib.weburl), whatever
+    the server sent: a `javascript:` permalink never gets past the provider."""
+    for name in names:
+        object.__setattr__(value, name, http_url(getattr(value, name)))
+
+
 @dataclass(frozen=True)
 class RemotePost:
     id: str
     url: str
     published_at: dt.datetime | None = None
+
+    def __post_init__(self):
+        _keep_http_urls(self, "url")
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,9 @@ class RemoteAccount:
     handle: str
     display_name: str = ""
     avatar_url: str = ""
+
+    def __post_init__(self):
+        _keep_http_urls(self, "avatar_url")
 
 
 @dataclass(frozen=True)
@@ -104,6 +118,9 @@ class InboxEntry:
     raw: dict = field(default_factory=dict)
     edited_at: dt.datetime | None = None  # set when the platform reports an edit
     deleted: bool = False  # the platform reports this item as deleted (the inbox marks it)
+
+    def __post_init__(self):
+        _keep_http_urls(self, "url", "author_avatar_url")
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,8 @@ TEMPLATES = [
                 "inbox.context_processors.nav_counts",
                 "content.context_processors.content_counts",
             ],
+            # `http_url`: platform-supplied URLs become links only when they are http(s).
+            "builtins": ["socialmgr.template_builtins"],
         },
     }
 ]

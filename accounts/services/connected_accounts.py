@@ -20,6 +20,7 @@ from accounts.models import AccountStatus, ConnectedAccount, Organization
 from accounts.services.account_mail import send_needs_reconnect_mail
 from accounts.services.errors import Conflict, ServiceError
 from lib.cas import compare_and_set
+from lib.weburl import http_url
 from platforms.base import ConnectResult, RemoteAccount
 from platforms.errors import AuthExpired, NotSupported, ProviderError
 
@@ -35,7 +36,7 @@ MAX_ERROR_LENGTH = 1000
 def _apply_remote(account: ConnectedAccount, remote: RemoteAccount) -> None:
     account.handle = remote.handle[:255] or account.handle
     account.display_name = (remote.display_name or "")[:255]
-    account.avatar_url = (remote.avatar_url or "")[:1000]
+    account.avatar_url = http_url(remote.avatar_url)
 
 
 def _became_usable(account: ConnectedAccount) -> None:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from analytics.formatting import NumberFormatter
+from lib.weburl import http_url
 
 EMPTY_CELL = SafeString('<span class="visually-hidden">–</span>')
 
@@ -28,9 +29,10 @@ def _when(value) -> str:
 def _post_link(row, length: int) -> SafeString:
     target = row.target
     text = Truncator(target.effective_text).chars(length)
-    if target.remote_url:
+    link = http_url(target.remote_url)
+    if link:
         return format_html('<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>',
-                           target.remote_url, text or _("(no text)"))
+                           link, text or _("(no text)"))
     return format_html("{}", text)
 
 

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from lib.weburl import http_url
+
 MAX_ID = 2**63 - 1
 
 
 def IdField(**kwargs) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class PlatformUrlField(serializers.CharField):
+    """A platform-supplied URL, read-only: an absolute http(s) URL or "" (lib.weburl)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "An absolute http(s) URL, or empty.")
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value) -> str:
+        return http_url(value)
 
 
 class FieldErrorSerializer(serializers.Serializer):

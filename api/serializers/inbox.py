@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from api.serializers.common import IdField
+from api.serializers.common import IdField, PlatformUrlField
 from inbox.models import InboxItem, InboxReply, ItemKind, ItemStatus, Sentiment
 
 
@@ -13,7 +13,7 @@ class InboxItemSerializer(serializers.ModelSerializer):
     sentiment = serializers.ChoiceField(choices=[("", "—"), *Sentiment.choices],
                                         read_only=True)
     labels = serializers.ListField(child=serializers.CharField(), read_only=True)
-    url = serializers.CharField(read_only=True, help_text="A URL, or empty.")
+    url = PlatformUrlField()
 
     class Meta:
         model = InboxItem
@@ -24,7 +24,7 @@ class InboxItemSerializer(serializers.ModelSerializer):
 
 
 class InboxReplySerializer(serializers.ModelSerializer):
-    remote_url = serializers.CharField(read_only=True, help_text="A URL, or empty.")
+    remote_url = PlatformUrlField()
 
     class Meta:
         model = InboxReply

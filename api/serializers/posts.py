@@ -7,7 +7,7 @@ import zoneinfo
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from api.serializers.common import IdField
+from api.serializers.common import IdField, PlatformUrlField
 from content.models import Label, Post, PostTarget, PostTargetMedia
 from content.services.posts import PostData
 from content.workflows import DELIVERY_LABELS, PHASE_LABELS, POST, TARGET
@@ -35,7 +35,7 @@ class TargetSerializer(serializers.ModelSerializer):
     effective_text = serializers.CharField(read_only=True,
                                            help_text="The override, else the post's text.")
     media = AttachmentSerializer(source="attachments", many=True, read_only=True)
-    remote_url = serializers.CharField(read_only=True, help_text="A URL, or empty.")
+    remote_url = PlatformUrlField()
 
     class Meta:
         model = PostTarget

@@ -42,6 +42,7 @@ from content.services.access import require
 from content.workflows import TargetState
 from lib.cas import compare_and_set
 from lib.taskqueue import enqueue as queue_task
+from lib.weburl import http_url
 from platforms.base import PublishRequest, RemotePost
 from platforms.errors import (
     AuthExpired,
@@ -263,7 +264,7 @@ def _sent(part: TargetPart, lease: str, remote: RemotePost) -> PartClaim | bool 
     now = timezone.now()
     with transaction.atomic():
         if not _cas(part, lease, status=PartState.SENT, remote_id=remote.id[:255],
-                    remote_url=(remote.url or "")[:1000],
+                    remote_url=http_url(remote.url),
                     published_at=remote.published_at or now, lease_expires_at=None,
                     next_attempt_at=None, last_error="", last_error_code=""):
             log.info("part %s: lease lost, result of this run dropped", part.pk)

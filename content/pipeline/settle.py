@@ -23,6 +23,7 @@ from content.pipeline.notify import notify_target_problem
 from content.services.transitions import target_transition
 from content.signals import targets_settled
 from content.workflows import TARGET, TargetState
+from lib.weburl import http_url
 from platforms.base import RemotePost
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ def published_many(items: list[tuple[PostTarget, str, RemotePost]]) -> list[Post
     now = timezone.now()
     rows = [(target, parse_lease(lease), {
         "status": TargetState.PUBLISHED, "remote_id": remote.id[:255],
-        "remote_url": (remote.url or "")[:1000], "published_at": remote.published_at or now,
+        "remote_url": http_url(remote.url), "published_at": remote.published_at or now,
         "lease_expires_at": None, "last_error": "", "last_error_code": "",
         "next_attempt_at": None}) for target, lease, remote in items]
     done: list[PostTarget] = []

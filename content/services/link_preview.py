@@ -16,6 +16,7 @@ from django.core.cache import cache
 from content.models import LinkPreview
 from lib.netguard import UnsafeURL, guarded_get, safe_public_url
 from lib.pagemeta import parse_page_meta
+from lib.weburl import http_url
 
 URL_RE = re.compile(r"https?://[^\s<>\"'()\[\]{}]+", re.IGNORECASE)
 MAX_BYTES = 512 * 1024
@@ -41,7 +42,7 @@ def first_url(text: str) -> str:
 def parse_preview(url: str, html: str) -> Preview:
     page = parse_page_meta(url, html[:MAX_BYTES])
     return Preview(url=url, title=page.title, description=page.description,
-                   image_url=page.image_url, site_name=page.site_name)
+                   image_url=http_url(page.image_url, max_length=2000), site_name=page.site_name)
 
 
 def _key(url: str) -> str:

@@ -19,6 +19,7 @@ from inbox.services.counts import open_count_invalidate
 from inbox.services.upsert import next_ids, stored_and_related, upsert_items
 from inbox.signals import items_received
 from lib.taskqueue import enqueue
+from lib.weburl import http_url
 from platforms.base import InboxEntry
 
 log = logging.getLogger(__name__)
@@ -35,11 +36,6 @@ class IngestResult:
     updated: int = 0
     deleted: int = 0
     skipped: int = 0
-
-
-def _url(value) -> str:
-    value = str(value or "")
-    return value if value.startswith(("https://", "http://")) and len(value) <= 1000 else ""
 
 
 def _aware(value) -> dt.datetime:
@@ -63,8 +59,8 @@ def _item(account, entry: InboxEntry, kind: str | None) -> InboxItem:
         remote_id=remote_id, parent_remote_id=str(entry.parent_remote_id or "")[:255],
         thread_root_remote_id=str(entry.root_remote_id or "")[:255],
         author_handle=handle, author_name=str(entry.author_name or "")[:255],
-        author_avatar_url=_url(entry.author_avatar_url), text=str(entry.text or ""),
-        url=_url(entry.url), created_at=_aware(entry.created_at),
+        author_avatar_url=http_url(entry.author_avatar_url), text=str(entry.text or ""),
+        url=http_url(entry.url), created_at=_aware(entry.created_at),
         edited_at=_aware(entry.edited_at) if entry.edited_at else None,
         raw=entry.raw if isinstance(entry.raw, dict) else {},
     )

@@ -18,6 +18,7 @@ from accounts.services.errors import Conflict, ServiceError
 from inbox.models import REPLY_TRANSITIONS, InboxItem, InboxReply, InboxSettings, ReplyStatus
 from lib.cas import compare_and_set
 from lib.taskqueue import enqueue
+from lib.weburl import http_url
 from platforms.errors import AuthExpired, ProviderError, Rejected, Transient
 from platforms.registry import UnknownProvider, get_provider
 
@@ -173,7 +174,7 @@ def inbox_reply_send(*, reply_id: int) -> SendOutcome:
     now = timezone.now()
     with transaction.atomic():
         reply_transition(reply, ReplyStatus.SENT, actor=reply.author, remote_id=remote.id[:255],
-                         remote_url=remote.url[:1000], sent_at=now, error="")
+                         remote_url=http_url(remote.url), sent_at=now, error="")
         # Response metrics: only the first reply counts, whoever sent it.
         InboxItem.objects.filter(pk=item.pk, first_response_at__isnull=True).update(
             first_response_at=now, first_responder=reply.author)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from lib.weburl import http_url
 from platforms.base import InboxEntry, MetricValue, RemoteAccount, RemotePost
 from platforms.errors import Transient
 from platforms.http import pick
@@ -38,9 +39,15 @@ def remote_account(data, *, domain: str) -> RemoteAccount:
 
 def remote_post(data) -> RemotePost:
     status_id = pick(data, "id", str, what="Mastodon status")
-    url = pick(data, "url", str, what="Mastodon status", default="") or pick(
-        data, "uri", str, what="Mastodon status")
-    return RemotePost(id=status_id, url=url, published_at=parse_time(data.get("created_at")))
+    return RemotePost(id=status_id, url=status_url(data),
+                      published_at=parse_time(data.get("created_at")))
+
+
+def status_url(data) -> str:
+    """The status's web page as the server gives it (`url`; `uri` when that is all there
+    is, e.g. on some forks), http(s) only: a server's `javascript:` is no link."""
+    return (http_url(pick(data, "url", str, what="Mastodon status", default=""))
+            or http_url(pick(data, "uri", str, what="Mastodon status", default="")))
 
 
 def status_text(data) -> str:
@@ -59,8 +66,7 @@ def status_entry(status, *, kind: str, parent_remote_id: str, raw: dict) -> Inbo
         author_name=pick(author, "display_name", str, what="Mastodon account", default="")
         or pick(author, "username", str, what="Mastodon account", default=acct),
         text=status_text(status),
-        url=pick(status, "url", str, what="Mastodon status", default="")
-        or pick(status, "uri", str, what="Mastodon status", default=""),
+        url=status_url(status),
         created_at=parse_time(status.get("created_at")),
         parent_remote_id=parent_remote_id,
         author_avatar_url=pick(author, "avatar", str, what="Mastodon account", default=""),
