@@ -9,9 +9,13 @@ directory), cached template loaders, SSL redirect with the proxy header set as b
 proxy. The baseline, measured in the same run, is the anonymous login page (same base
 template, no queries); every page's p95 is also reported as a ratio to it.
 
-`shell` is an empty page in the signed-in layout: the notifications page of a member with no
-notifications. Pages are timed as an editor; settings, members and the audit log (admins
-only) as the owner; API list endpoints with a bearer token.
+`shell` is an empty page in the signed-in layout (bench/_shell_urls.py, mounted only here);
+`notifications` the notifications page of a member with none. Pages are timed as an editor;
+settings, members and the audit log (admins only) as the owner; API list endpoints with a
+bearer token.
+
+Times are this thread's CPU time (`cpu_p50_ms`/`cpu_p95_ms`, what the ratios are made of): the
+machine is shared and wall time carries other people's load. Wall times are reported too.
 """
 
 from __future__ import annotations
@@ -29,15 +33,24 @@ import time
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import (
+    CaptureQueriesContext,
+    setup_test_environment,
+    teardown_test_environment,
+)
 from django.utils import timezone
 
 from accounts.models import AuditEntry
 from accounts.roles import Role
-from bench._util import time_requests
 from tests.factories import ConnectedAccountFactory, MembershipFactory, OrganizationFactory
 
 SCALE = int(os.environ.get("PAGES_BENCH_SCALE", "10"))  # × the demo organisation
-REQUESTS = int(os.environ.get("PAGES_BENCH_REQUESTS", "60"))
+REQUESTS = int(os.environ.get("PAGES_BENCH_REQUESTS", "100"))
+# Comma-separated page names: time only these (the baseline always runs).
+ONLY = [n for n in os.environ.get("PAGES_BENCH_ONLY", "").split(",") if n]
+# Comma-separated page names to profile (cProfile, after the timing): the 40 costliest
+# functions by own and by cumulative time, in bench/results/profile-<page>.txt.
+PROFILE = [n for n in os.environ.get("PAGES_BENCH_PROFILE", "").split(",") if n]
 SLUG = "bench"
 
 
@@ -64,7 +77,7 @@ def _seed():
         rng = random.Random(f"{account.external_id}-analytics")
         analytics_demo._account_history(org, account, rng, now)
         analytics_demo._post_history(org, account, users, labels, rng, now)
-        analytics_demo._inbox_history(org, account, users, rng, now)
+        _inbox_history(org, account, members, rng, now)
     # The planned side: drafts, posts waiting for approval and scheduled ones ahead.
     rng = random.Random("bench-pages")
     statuses = [PostState.DRAFT, PostState.PENDING, PostState.SCHEDULED, PostState.APPROVED]
@@ -101,6 +114,32 @@ def _seed():
     return org, users, accounts
 
 
+def _inbox_history(org, account, members, rng, now) -> None:
+    """Comments and mentions on the account over the demo's weeks, three in four answered."""
+    from analytics.demo import DAYS
+    from inbox.models import InboxItem
+
+    responders = [u for role in (Role.EDITOR, Role.APPROVER, Role.ADMIN) for u in members[role]]
+    speed = {u.pk: rng.uniform(10, 240) for u in responders}
+    items = []
+    for day in range(DAYS, 0, -1):
+        for i in range(rng.randint(0, 5)):
+            created = now - dt.timedelta(days=day, minutes=rng.randint(0, 1439))
+            who = rng.choice(responders) if rng.random() < 0.75 else None
+            answered = (created + dt.timedelta(minutes=rng.expovariate(1 / speed[who.pk]))
+                        if who else None)
+            items.append(InboxItem(
+                organization=org, account=account, kind=rng.choice(["comment", "mention"]),
+                remote_id=f"bench-inbox-{account.pk}-{day}-{i}",
+                author_handle=f"@fan{rng.randint(1, 400)}", author_name=f"Fan {i}",
+                text=rng.choice(["Love this!", "Where can I buy the autumn blend?",
+                                 "Is the shop open on Sunday?", "Great tip, thanks!"]),
+                created_at=created, status="done" if who else "open",
+                done_at=answered, first_response_at=answered, first_responder=who,
+                assignee=rng.choice(responders) if not who and rng.random() < 0.3 else None))
+    InboxItem.objects.bulk_create(items)
+
+
 def _urls(org, accounts, users) -> dict[str, tuple[str, str]]:
     """name → (who, url)."""
     from content.models import Post
@@ -118,7 +157,8 @@ def _urls(org, accounts, users) -> dict[str, tuple[str, str]]:
     week = f"start={week_start.isoformat()}T00:00:00Z&end=" \
            f"{(week_start + dt.timedelta(days=7)).isoformat()}T00:00:00Z"
     return {
-        "shell": ("fresh", f"{base}/notifications/"),
+        "shell": ("editor", f"{base}/bench-shell/"),
+        "notifications": ("fresh", f"{base}/notifications/"),
         "dashboard": ("editor", f"{base}/"),
         "calendar": ("editor", f"{base}/calendar/"),
         "calendar_month_feed": ("editor", f"{base}/calendar/feed/?{month}"),
@@ -157,6 +197,7 @@ def _rss_mb() -> float:
 def _production_settings(static_root: str):
     return override_settings(
         DEBUG=False,
+        ROOT_URLCONF="bench._shell_urls",
         STATIC_ROOT=static_root,
         WHITENOISE_USE_FINDERS=False,
         WHITENOISE_AUTOREFRESH=False,
@@ -164,12 +205,75 @@ def _production_settings(static_root: str):
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
             "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
         },
+        ALLOWED_HOSTS=["testserver"],
         SECURE_SSL_REDIRECT=True,
         SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"),
         SESSION_COOKIE_SECURE=True,
         CSRF_COOKIE_SECURE=True,
         SECURE_HSTS_SECONDS=31536000,
     )
+
+
+def _time_interleaved(targets: dict, *, n: int, warmup: int = 5) -> dict:
+    """Each target's CPU and wall time over `n` rounds, one request of every target a round.
+
+    Interleaved rather than page after page, so the baseline and every page see the same
+    moments of the shared machine's load, and their ratios compare like with like."""
+    import gc
+    import statistics
+
+    from bench._util import percentile
+
+    for client, url in targets.values():
+        for _ in range(warmup):
+            client.get(url)
+    queries = {}
+    for name, (client, url) in targets.items():
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url)
+        queries[name] = len(ctx.captured_queries)
+    gc.collect()
+    gc.freeze()  # as the production server does once a worker has booted
+    cpu = {name: [] for name in targets}
+    wall = {name: [] for name in targets}
+    for _ in range(n):
+        for name, (client, url) in targets.items():
+            started, cpu_started = time.perf_counter(), time.thread_time()
+            response = client.get(url)
+            cpu[name].append((time.thread_time() - cpu_started) * 1000)
+            wall[name].append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+    return {name: {"cpu_p50_ms": round(statistics.median(cpu[name]), 2),
+                   "cpu_p95_ms": round(percentile(cpu[name], 95), 2),
+                   "p50_ms": round(statistics.median(wall[name]), 2),
+                   "p95_ms": round(percentile(wall[name], 95), 2),
+                   "queries": queries[name]}
+            for name in targets}
+
+
+def _profile(name: str, client, url: str, n: int = 20) -> None:
+    import cProfile
+    import pstats
+    from pathlib import Path
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(n):
+        client.get(url)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    out.write(f"{name}: {url}, {n} requests\n")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    for query in queries.captured_queries:
+        out.write(f"  SQL {query['sql'][:300]}\n")
+    stats.sort_stats("tottime").print_stats(40)
+    stats.sort_stats("cumulative").print_stats(60)
+    path = Path(__file__).resolve().parent / "results" / f"profile-{name}.txt"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(out.getvalue())
+    _log(f"profile of {name} in {path}")
 
 
 def _log(message: str) -> None:
@@ -181,8 +285,6 @@ def _client(**extra) -> Client:
 
 
 def run() -> dict:
-    from django.template import engines
-
     from accounts.models import Membership
     from api.services.tokens import api_token_create
 
@@ -193,6 +295,18 @@ def run() -> dict:
     token = api_token_create(organization=org, actor=users[Role.OWNER], name="bench",
                              role=Role.EDITOR).plain
     assert Membership.objects.filter(organization=org).count() == 5 * SCALE + 1
+    # bench/run.py set up the test environment; its instrumented template rendering (for
+    # response.context) is not what production runs.
+    teardown_test_environment()
+    try:
+        return _measure(org, users, accounts, fresh, token)
+    finally:
+        setup_test_environment()
+
+
+def _measure(org, users, accounts, fresh, token) -> dict:
+    from django.template import engines
+
     with tempfile.TemporaryDirectory(prefix="socialmgr-static-") as static_root, \
             _production_settings(static_root):
         started = time.monotonic()
@@ -208,22 +322,31 @@ def run() -> dict:
             clients[who].force_login(user)
         clients["api"] = _client(HTTP_AUTHORIZATION=f"Bearer {token}")
 
-        baseline = time_requests(clients["anonymous"], "/accounts/login/", n=REQUESTS)
-        pages = {}
+        targets = {"baseline": (clients["anonymous"], "/accounts/login/")}
         for name, (who, url) in _urls(org, accounts, users).items():
-            result = time_requests(clients[who], url, n=REQUESTS)
-            result["ratio_p95"] = round(result["p95_ms"] / baseline["p95_ms"], 2)
+            if not ONLY or name in ONLY:
+                targets[name] = (clients[who], url)
+        timed = _time_interleaved(targets, n=REQUESTS)
+        baseline = timed.pop("baseline")
+        _log(f"{'baseline (login)':22} CPU p50 {baseline['cpu_p50_ms']:7.2f} ms  p95 "
+             f"{baseline['cpu_p95_ms']:7.2f} ms  {baseline['queries']:3} queries")
+        pages = {}
+        for name, result in timed.items():
+            result["ratio_p50"] = round(result["cpu_p50_ms"] / baseline["cpu_p50_ms"], 2)
+            result["ratio_p95"] = round(result["cpu_p95_ms"] / baseline["cpu_p95_ms"], 2)
             pages[name] = result
-            _log(f"{name:22} p50 {result['p50_ms']:7.2f} ms  p95 {result['p95_ms']:7.2f} ms  "
-                 f"{result['ratio_p95']:5.2f}x  {result['queries']:3} queries")
-        # Once more, last, as a re-measured floor: the machine's noise is in the spread.
-        baseline_again = time_requests(clients["anonymous"], "/accounts/login/", n=REQUESTS)
+            _log(f"{name:22} CPU p50 {result['cpu_p50_ms']:7.2f} ms  p95 "
+                 f"{result['cpu_p95_ms']:7.2f} ms  {result['ratio_p50']:5.2f}x / "
+                 f"{result['ratio_p95']:5.2f}x  {result['queries']:3} queries  "
+                 f"(wall p50 {result['p50_ms']:.1f})")
+        for name in PROFILE:
+            _profile(name, *targets[name])
     return {
         "scale": f"{SCALE}x demo: {5 * SCALE} members, {len(accounts)} accounts",
         "settings": "DEBUG=false, CompressedManifestStaticFilesStorage, cached loaders",
+        "timing": "CPU time of the request's thread (ratios: p50 and p95 over the baseline's)",
         "requests_each": REQUESTS,
         "baseline_login": baseline,
-        "baseline_login_again": baseline_again,
         "pages": pages,
         "web_rss_mb": _rss_mb(),
     }
