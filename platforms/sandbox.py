@@ -98,10 +98,6 @@ class SandboxProvider(MastodonCompatibleProvider):
             raise Rejected(_("This account is missing its sandbox id; please reconnect it."))
         return account_id
 
-    def _is_own_author(self, account, parent: dict) -> bool:
-        return pick(parent, "account.id", str, what="sandbox status") \
-            == self._own_account_id(account)
-
     def platform_label(self, account) -> str:
         """"Sandbox (like Bluesky)" for an account the sandbox shapes like another network."""
         key = ((account.settings or {}).get("shape") or {}).get("key", "")

@@ -13,12 +13,14 @@ A subclass says where its server is and what differs:
   `find_published` looks.
 - `inbox_from_start`: the first poll reads the notifications from the oldest, not only
   the newest page; `bare_word_is_tag`: a single listening word is a hashtag.
-- `_is_own_author()`: whether a status we answer is ours (no mention then).
+- `_own_account_id()`: our account's id on the server (a status we answer by that id is
+  ours: no mention then; anyone else, local or remote, is mentioned by `@acct`).
 - connecting, limits and post metrics, which differ per server.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from abc import abstractmethod
 from typing import TYPE_CHECKING, ClassVar
@@ -81,9 +83,12 @@ class MastodonCompatibleProvider(Provider):
     def _idempotency_headers(self, account: ConnectedAccount, key: str) -> dict:
         return {"Idempotency-Key": key} if key else {}
 
-    @abstractmethod
     def _is_own_author(self, account: ConnectedAccount, parent: dict) -> bool:
-        """Whether the status being answered is the account's own."""
+        """Whether the status being answered is the account's own: by account id. `acct`
+        cannot tell: Mastodon gives a local account as `user`, other servers qualify it
+        (`user@domain`), so a neighbour on the same server looks like us by domain."""
+        return pick(parent, "account.id", str, what=f"{self.name} status") \
+            == self._own_account_id(account)
 
     # --- calling -------------------------------------------------------------------------
     def _call(self, account: ConnectedAccount, method: str, path: str, **kwargs):
@@ -226,8 +231,10 @@ class MastodonCompatibleProvider(Provider):
         parent's narrower visibility, as Mastodon's own clients do."""
         parent = self._call(account, "GET", f"/api/v1/statuses/{entry_remote_id}")
         author = pick(parent, "account.acct", str, what=f"{self.name} status")
+        # `acct` is `user` for someone on our own server and `user@domain` for anyone else:
+        # either is how the server resolves the mention.
         mention = f"@{author}"
-        if not self._is_own_author(account, parent) and mention.lower() not in text.lower():
+        if not self._is_own_author(account, parent) and not _mentions(text, mention):
             text = f"{mention} {text}"
         visibility = str(parent.get("visibility", ""))
         return self._post_status(
@@ -249,6 +256,12 @@ class MastodonCompatibleProvider(Provider):
             raise Transient(f"unexpected {self.name} account: not an object")
         return AccountMetrics(fetched_at=timezone.now(),
                               values=metric_values(data, ACCOUNT_METRICS))
+
+
+def _mentions(text: str, mention: str) -> bool:
+    """Whether `text` already names `mention` (`@bob` is not in `@bobby` or `@bob@other`)."""
+    return re.search(rf"(?<![\w@]){re.escape(mention)}(?![\w@])", text, re.IGNORECASE) \
+        is not None
 
 
 def newer_id(a: str, b: str) -> str:

@@ -25,7 +25,6 @@ from platforms.base import (
     Tokens,
 )
 from platforms.errors import ProviderError, Rejected
-from platforms.http import pick
 from platforms.mastodon import connect
 from platforms.mastodon.client import MastodonClient
 from platforms.mastodon.compatible import MastodonCompatibleProvider
@@ -64,10 +63,6 @@ class MastodonProvider(MastodonCompatibleProvider):
         if key and self.server(account).honours_idempotency_key:
             return {"Idempotency-Key": idempotency_header(account, key)}
         return {}
-
-    def _is_own_author(self, account, parent: dict) -> bool:
-        author = pick(parent, "account.acct", str, what="Mastodon status")
-        return author.endswith(f"@{account.settings.get('domain', '')}")
 
     @staticmethod
     def _comparable(text: str) -> str:

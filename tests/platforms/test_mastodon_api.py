@@ -205,3 +205,36 @@ def test_find_published_without_the_account_id_asks_to_reconnect(rsps, provider)
     with pytest.raises(Rejected, match="reconnect"):
         provider.find_published(account, PublishRequest(text="Hello", idempotency_key="k"))
     assert not rsps.calls
+
+
+@pytest.mark.parametrize(("fixture", "mention"), [
+    ("notifications_mentions", "@jo@other.example"),  # someone on another server
+    ("status_local_author", "@bob"),  # a neighbour on our server, as Mastodon reports it
+    ("status_local_author_qualified", "@bob@social.example"),  # as other servers report it
+])
+def test_a_reply_mentions_its_author_wherever_they_are(rsps, provider, fixture, mention):
+    parent = fake.fixture(fixture)
+    parent = parent[0]["status"] if isinstance(parent, list) else parent
+    rsps.add(responses.GET, f"{fake.BASE}/api/v1/statuses/{parent['id']}", json=parent)
+    fake.add_status_created(rsps)
+    provider.reply(fake.make_account(), parent["id"], "Yes, we are!")
+    assert fake.sent_json(rsps.calls[-1])["status"] == f"{mention} Yes, we are!"
+
+
+def test_a_reply_to_our_own_status_mentions_no_one(rsps, provider):
+    parent = fake.fixture("status_own")
+    rsps.add(responses.GET, f"{fake.BASE}/api/v1/statuses/{parent['id']}", json=parent)
+    fake.add_status_created(rsps)
+    provider.reply(fake.make_account(), parent["id"], "Also in blue.")
+    assert fake.sent_json(rsps.calls[-1])["status"] == "Also in blue."
+
+
+def test_a_mention_already_in_the_text_is_not_added_again_but_a_lookalike_is(rsps, provider):
+    parent = fake.fixture("status_local_author")
+    rsps.add(responses.GET, f"{fake.BASE}/api/v1/statuses/{parent['id']}", json=parent)
+    fake.add_status_created(rsps)
+    fake.add_status_created(rsps)
+    provider.reply(fake.make_account(), parent["id"], "Thanks @Bob, see you!")
+    provider.reply(fake.make_account(), parent["id"], "Thanks @bobby!")
+    sent = [fake.sent_json(c)["status"] for c in rsps.calls if c.request.method == "POST"]
+    assert sent == ["Thanks @Bob, see you!", "@bob Thanks @bobby!"]
