@@ -13,16 +13,23 @@ from accounts.models import ConnectedAccount
 from accounts.services.account_mail import send_expiry_reminder_mail
 from accounts.services.connected_accounts import account_refresh_tokens
 from platforms.errors import Transient
+from platforms.registry import enabled_keys, provider_class
 
-REFRESH_AHEAD = dt.timedelta(minutes=30)
 REMINDER_DAYS = (7, 1)
 
 
 @shared_task(name="accounts.refresh_expiring_tokens", ignore_result=True)
 def refresh_expiring_tokens() -> int:
-    """Beat: queue a refresh for every usable account whose token ends within 30 minutes."""
-    due = (ConnectedAccount.objects.usable()
-           .filter(token_expires_at__lte=timezone.now() + REFRESH_AHEAD)
+    """Beat: queue a refresh for every usable account whose token ends within its provider's
+    `refresh_ahead` (30 minutes unless the provider says otherwise)."""
+    now = timezone.now()
+    due_soon = Q()
+    for key in enabled_keys():
+        ahead = provider_class(key).refresh_ahead
+        due_soon |= Q(provider=key, token_expires_at__lte=now + ahead)
+    if not due_soon:
+        return 0
+    due = (ConnectedAccount.objects.usable().filter(due_soon)
            .exclude(refresh_token_encrypted="")
            .values_list("pk", flat=True))
     ids = list(due)

@@ -197,6 +197,9 @@ class Provider(ABC):
     # True where `edit()` can change a published post in place (Mastodon); elsewhere the UI
     # offers "delete and post again" instead of a silent local-only edit.
     supports_edit: ClassVar[bool] = False
+    # How long before a token ends the token task renews it. Threads renews a token only
+    # while it still works, so it asks for days instead of minutes.
+    refresh_ahead: ClassVar[dt.timedelta] = dt.timedelta(minutes=30)
 
     # connecting
     @abstractmethod

@@ -178,17 +178,19 @@ class HttpClient:
     def request(self, method: str, url: str, *, token: str | None = None,
                 auth_scheme: str = "Bearer", headers: dict | None = None,
                 ok: Iterable[int] = (), timeout: tuple[float, float] | None = None,
-                **kwargs) -> requests.Response:
+                secrets: Iterable[str] = (), **kwargs) -> requests.Response:
         """Send one request; return the response when it succeeded (2xx or a status in `ok`).
 
         Anything else raises AuthExpired, RateLimited, Transient or Rejected. Extra
         keyword arguments (params, json, data, files, allow_redirects) go to requests.
+        `secrets` are further values (a token sent as a parameter, an app secret) that an
+        error message must never repeat.
         """
         all_headers = {"User-Agent": user_agent(), "Accept": "application/json"}
         if token:
             all_headers["Authorization"] = f"{auth_scheme} {token}"
         all_headers.update(headers or {})
-        secrets = [token] if token else []
+        secrets = [*([token] if token else []), *(s for s in secrets if s)]
         try:
             response = self.session.request(method, url, headers=all_headers,
                                             timeout=timeout or self.timeout, **kwargs)

@@ -18,6 +18,7 @@ PROVIDERS: dict[str, str] = {
     "linkedin": "platforms.linkedin.LinkedInProvider",
     "facebook": "platforms.meta.FacebookPageProvider",
     "instagram": "platforms.meta.InstagramProvider",
+    "threads": "platforms.threads.ThreadsProvider",
 }
 
 

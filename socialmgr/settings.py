@@ -390,6 +390,10 @@ META_WEBHOOK_VERIFY_TOKEN = env_str("META_WEBHOOK_VERIFY_TOKEN", "")
 # Seconds between Instagram container status checks, and how many checks before giving up.
 INSTAGRAM_POLL_INTERVAL = env_int("INSTAGRAM_POLL_INTERVAL", 3)
 INSTAGRAM_POLL_ATTEMPTS = env_int("INSTAGRAM_POLL_ATTEMPTS", 20)
+# Threads: API version, and how its media containers are polled before publishing.
+THREADS_API_VERSION = env_str("THREADS_API_VERSION", "v1.0")
+THREADS_POLL_INTERVAL = env_int("THREADS_POLL_INTERVAL", 3)
+THREADS_POLL_ATTEMPTS = env_int("THREADS_POLL_ATTEMPTS", 20)
 
 # --- Public API (api) ----------------------------------------------------------
 # Requests per API token (DRF rate syntax: "<n>/<second|minute|hour|day>"), counted in the cache.

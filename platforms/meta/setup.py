@@ -103,7 +103,7 @@ def public_media_url(relative_or_absolute: str) -> str:
     return url
 
 
-def media_url_checks() -> list[SetupCheck]:
+def media_url_checks(platform: str = "Instagram") -> list[SetupCheck]:
     """Could Meta fetch this installation's media? Public host, HTTPS, and it answers."""
     base = public_media_base()
     parts = urlsplit(base)
@@ -111,9 +111,10 @@ def media_url_checks() -> list[SetupCheck]:
         safe_public_url(base)
     except UnsafeURL as exc:
         return [SetupCheck("error", _(
-            "Instagram downloads every image from this installation, but the media address "
-            "%(url)s is not on the public internet (%(reason)s). Set SITE_URL (or "
-            "MEDIA_PUBLIC_URL) to a public address.") % {"url": base, "reason": exc})]
+            "%(platform)s downloads every image from this installation, but the media "
+            "address %(url)s is not on the public internet (%(reason)s). Set SITE_URL (or "
+            "MEDIA_PUBLIC_URL) to a public address.")
+            % {"platform": platform, "url": base, "reason": exc})]
     checks = []
     if parts.scheme != "https":
         checks.append(SetupCheck("warning", _(
