@@ -43,7 +43,8 @@ def charts_payload(data: dict) -> tuple[dict, dict]:
     fmt = NumberFormatter()
     tables = {key: table_of(charts[key], first, fmt)
               for key, first in (("followers", _("Date")), ("posts", _("Date")),
-                                 ("inbox", _("Date")), ("labels", _("Label")))}
+                                 ("inbox", _("Date")), ("labels", _("Label")),
+                                 ("sentiment", _("Date")))}
     for key, table in tables.items():
         table["summary"] = summary_of(key, charts[key], fmt)
     return charts, tables
@@ -71,6 +72,8 @@ def summary_of(key: str, chart: dict, fmt: NumberFormatter) -> str:
             text += "; " + ngettext("%(n)s more account in the table",
                                     "%(n)s more accounts in the table", more) % {"n": more}
         return (_("Followers: %(series)s.") % {"series": text}) if parts else ""
+    if key == "sentiment":
+        return _sentiment_summary(chart, fmt)
     values = chart["datasets"][0]["data"]
     known = [(v, i) for i, v in enumerate(values) if v is not None]
     if not known:
@@ -85,6 +88,32 @@ def summary_of(key: str, chart: dict, fmt: NumberFormatter) -> str:
     return _("%(total)s in total, %(average)s a day on average; most on %(day)s (%(n)s).") % {
         "total": fmt(total), "average": fmt(round(total / len(values), 1)),
         "day": labels[index], "n": fmt(best)}
+
+
+def _sentiment_summary(chart: dict, fmt: NumberFormatter) -> str:
+    totals = {ds["key"]: sum(ds["data"]) for ds in chart["datasets"]}
+    if not sum(totals.values()):
+        return ""
+    return _("%(negative)s negative, %(neutral)s neutral and %(positive)s positive items in "
+             "this period.") % {k: fmt(v) for k, v in totals.items()}
+
+
+# Negative, neutral, positive: the status colours of the inbox's sentiment badges.
+SENTIMENT_COLOURS = {"negative": "#b91c1c", "neutral": "#6b7280", "positive": "#15803d"}
+
+
+def _sentiment_chart(labels: list[str], dates: list, per_day: dict) -> dict:
+    from inbox.models import Sentiment
+
+    names = dict(Sentiment.choices)
+    return {
+        "type": "bar",
+        "stacked": True,
+        "labels": labels,
+        "datasets": [{"key": key, "label": str(names[key]), "colour": colour,
+                      "data": [per_day.get(d, {}).get(key, 0) for d in dates]}
+                     for key, colour in SENTIMENT_COLOURS.items()],
+    }
 
 
 def _charts(data: dict) -> dict:
@@ -112,6 +141,7 @@ def _charts(data: dict) -> dict:
             "datasets": [{"label": _("Inbox items"),
                           "data": [data["inbox"]["per_day"].get(d, 0) for d in dates]}],
         },
+        "sentiment": _sentiment_chart(labels, dates, data["sentiment"]["per_day"]),
         "labels": {
             "type": "bar",
             "labels": [row["label"] or _("No label") for row in data["labels"]],

@@ -13,12 +13,13 @@ from collections.abc import Iterable, Iterator
 from django.utils.translation import gettext as _
 
 from analytics.models import POST_METRIC_NAMES
-from analytics.selectors import audience, inbox, links, posts, timing
+from analytics.selectors import audience, inbox, links, posts, sentiment, timing
 from analytics.selectors.dashboard import dashboard_data
 from analytics.selectors.scope import Scope
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-TABLES = ("summary", "followers", "posts", "labels", "heatmap", "inbox", "daily", "links")
+TABLES = ("summary", "followers", "posts", "labels", "heatmap", "inbox", "daily", "links",
+          "sentiment")
 
 
 def safe_cell(value) -> object:
@@ -43,7 +44,8 @@ def stream_csv(rows: Iterable[list]) -> Iterator[str]:
 
 def csv_rows(table: str, scope: Scope) -> Iterator[list]:
     return {"summary": _summary, "followers": _followers, "posts": _posts, "labels": _labels,
-            "heatmap": _heatmap, "inbox": _inbox, "daily": _daily, "links": _links}[table](scope)
+            "heatmap": _heatmap, "inbox": _inbox, "daily": _daily, "links": _links,
+            "sentiment": _sentiment}[table](scope)
 
 
 def _na(value):
@@ -131,3 +133,16 @@ def _links(scope: Scope):
                link.account.name if link.account else "",
                published.astimezone(scope.tz).isoformat() if published else None,
                in_period.get(link.pk, 0), link.clicks, link.enabled]
+
+
+def _sentiment(scope: Scope):
+    """Analysed items per day and account (days without any are left out)."""
+    accounts = {a.pk: a for a in scope.accounts}
+    yield [_("Date"), _("Account"), _("Platform"), _("Negative"), _("Neutral"), _("Positive"),
+           _("Net score")]
+    counts = sentiment.day_account_counts(scope)
+    for (day, account_id), row in sorted(counts.items(),
+                                         key=lambda kv: (kv[0][0], accounts[kv[0][1]].name)):
+        account = accounts[account_id]
+        yield [day.isoformat(), account.name, account.provider,
+               *[row.get(k, 0) for k in sentiment.LABELS], sentiment.net_score(row)]

@@ -166,6 +166,7 @@ def render_report(scope: Scope) -> bytes:
     story += _posts_section(data, s)
     story += _labels_section(data, s)
     story += _inbox_section(data, s)
+    story += _sentiment_section(data, s)
     story += _short_links_section(data, s)
     story += _provenance_section(data, s)
     buffer = io.BytesIO()
@@ -210,6 +211,35 @@ def _inbox_section(data, s) -> list:
         rows += [[r["member"], r["answered"], _num(r["median_minutes"])] for r in inbox["members"]]
         out.append(_table(rows))
     return out
+
+
+def _sentiment_section(data, s) -> list:
+    stats = data["sentiment"]
+    out = [Paragraph(escape(_("Sentiment of conversations")), s["h2"])]
+    if not stats["analysed"]:
+        return [*out, Paragraph(escape(_("No analysed items in this period.")), s["body"])]
+    counts = stats["counts"]
+    out.append(Paragraph(escape(_(
+        "Net score %(net)s (before: %(before)s): %(negative)s negative, %(neutral)s neutral and "
+        "%(positive)s positive items; positive minus negative per 100 analysed items.") % {
+        "net": _signed(stats["net"]), "before": _signed(stats["previous_net"]),
+        "negative": _num(counts["negative"]), "neutral": _num(counts["neutral"]),
+        "positive": _num(counts["positive"])}), s["body"]))
+    for title, first, rows in ((_("By network"), _("Network"), stats["networks"]),
+                               (_("By label or campaign (replies to its posts)"), _("Label"),
+                                stats["labels"])):
+        if rows:
+            table = [[first, _("Negative"), _("Neutral"), _("Positive"), _("Net score")]]
+            table += [[r["name"][:40], _num(r["negative"]), _num(r["neutral"]),
+                       _num(r["positive"]), _signed(r["net"])] for r in rows]
+            out += [Paragraph(escape(title), s["small"]), _table(table)]
+    return out
+
+
+def _signed(value) -> str:
+    if value is None:
+        return "–"
+    return ("+" if value > 0 else "−" if value < 0 else "") + _num(abs(value))
 
 
 def _short_links_section(data, s) -> list:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from analytics.labels import metric_label
 from analytics.models import POST_METRIC_NAMES
-from analytics.selectors import audience, inbox, links, posts, timing
+from analytics.selectors import audience, inbox, links, posts, sentiment, timing
 from analytics.selectors.scope import Scope
 
 DEFINITION = gettext_lazy(
@@ -68,6 +68,7 @@ def dashboard_data(scope: Scope) -> dict:
         "provenance": provenance(rows),
         "collected_since": audience.collected_since(scope),
         "short_links": _short_links(scope),
+        "sentiment": _sentiment(scope),
     }
 
 
@@ -77,6 +78,11 @@ def _short_links(scope: Scope) -> dict | None:
         return None
     stats = links.short_link_stats(scope)
     return {**stats, "delta": delta(stats["clicks"], stats["previous"])}
+
+
+def _sentiment(scope: Scope) -> dict:
+    stats = sentiment.sentiment_stats(scope)
+    return {**stats, "delta": delta(stats["net"], stats["previous_net"])}
 
 
 NETWORK_REPORTED = ("impressions", "engagement_rate", "clicks")

@@ -23,6 +23,15 @@ def metric_before(value, suffix=""):
     return metric(value, suffix)
 
 
+@register.filter
+def signed(value):
+    """A score with its sign (+12, −7, 0); a dash when there is none."""
+    if value is None:
+        return "–"
+    sign = "+" if value > 0 else "−" if value < 0 else ""
+    return f"{sign}{formats.number_format(abs(value), force_grouping=True)}"
+
+
 @register.inclusion_tag("analytics/_delta.html")
 def delta(d, suffix=""):
     return {"d": d, "suffix": suffix}

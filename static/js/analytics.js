@@ -20,7 +20,7 @@
       var spec = charts[canvas.getAttribute("data-chart")];
       if (!spec) return;
       var datasets = spec.datasets.map(function (ds, i) {
-        var colour = PALETTE[i % PALETTE.length];
+        var colour = ds.colour || PALETTE[i % PALETTE.length];
         return {
           label: ds.label, data: ds.data, borderColor: colour, backgroundColor: colour,
           spanGaps: true, tension: 0.2, pointRadius: spec.labels.length > 40 ? 0 : 2
@@ -33,9 +33,10 @@
           responsive: true, maintainAspectRatio: false, animation: false,
           plugins: { legend: { display: datasets.length > 1, labels: { color: text } } },
           scales: {
-            x: { ticks: { color: text, maxTicksLimit: 10 }, grid: { color: grid } },
+            x: { ticks: { color: text, maxTicksLimit: 10 }, grid: { color: grid },
+                 stacked: !!spec.stacked },
             y: { ticks: { color: text, precision: 0 }, grid: { color: grid },
-                 beginAtZero: spec.type === "bar" }
+                 beginAtZero: spec.type === "bar", stacked: !!spec.stacked }
           }
         }
       });

@@ -39,7 +39,7 @@ def test_dashboard_shows_figures_charts_data_and_not_available(org, owner, accou
     charts = json.loads(response.context["charts"] and
                         html.split('id="analytics-charts" type="application/json">')[1]
                         .split("</script>")[0])
-    assert set(charts) == {"followers", "posts", "inbox", "labels"}
+    assert set(charts) == {"followers", "posts", "inbox", "labels", "sentiment"}
     assert sum(charts["posts"]["datasets"][0]["data"]) == 3
     assert charts["labels"]["labels"] == ["Launch"]
     # The sandbox reports no impressions: one note names them, no column of "not available".
