@@ -12,9 +12,12 @@ from django.utils.translation import gettext as _
 
 from platforms import oauth2
 from platforms.base import (
+    AccountMetrics,
     ConnectResult,
     ConnectStart,
+    InboxPage,
     Limits,
+    PostMetrics,
     Provider,
     PublishRequest,
     RemotePost,
@@ -23,7 +26,7 @@ from platforms.base import (
     Tokens,
 )
 from platforms.errors import AuthExpired, Rejected
-from platforms.threads import connect, publishing, setup
+from platforms.threads import connect, insights, publishing, replies, setup
 from platforms.threads.client import ThreadsClient, api_url
 
 if TYPE_CHECKING:
@@ -115,3 +118,21 @@ class ThreadsProvider(Provider):
             raise
         if isinstance(answer, dict) and answer.get("success") is False:
             raise Rejected(_("Threads did not delete the post."))
+
+    # --- conversations ------------------------------------------------------------------
+    def fetch_inbox(self, account: ConnectedAccount, cursor: str = "") -> InboxPage:
+        return replies.fetch_inbox(self.call, account, cursor)
+
+    def reply(self, account: ConnectedAccount, entry_remote_id: str, text: str,
+              *, idempotency_key: str = "") -> RemotePost:
+        """An answer in the conversation: a reply container under the reply (or post)."""
+        return publishing.publish(self.call, account, PublishRequest(
+            text=text, reply_to=entry_remote_id, idempotency_key=idempotency_key))
+
+    # --- analytics ----------------------------------------------------------------------
+    def fetch_account_metrics(self, account: ConnectedAccount) -> AccountMetrics:
+        return insights.account_metrics(self.call, account)
+
+    def fetch_post_metrics(self, account: ConnectedAccount,
+                           remote_ids: list[str]) -> list[PostMetrics]:
+        return insights.post_metrics(self.call, account, remote_ids)

@@ -82,6 +82,29 @@ class ThreadsHarness(Harness):
             posts["data"][0]["text"] = "Lost in transit"
         self.rsps.upsert("GET", f"{API}/{USER_ID}/threads", json=posts)
 
+    def arrange_inbox(self):
+        arrange_inbox(self.rsps)
+
+    def arrange_reply(self):
+        arrange_publish(self.rsps)
+        return "18070011122233344"
+
+    def received_reply_parent(self):
+        return form_fields(posted(self.rsps, "/threads")[-1].request)["reply_to_id"]
+
+    def arrange_account_metrics(self):
+        self.rsps.add("GET", f"{API}/{USER_ID}/threads_insights", json=load("user_insights"))
+
+    def arrange_post_metrics(self):
+        self.rsps.add("GET", f"{API}/{MEDIA_ID}/insights", json=load("media_insights"))
+        return MEDIA_ID
+
+
+def arrange_inbox(rsps):
+    rsps.add("GET", f"{API}/{USER_ID}/threads", json=load("user_threads"))
+    rsps.add("GET", f"{API}/{MEDIA_ID}/conversation", json=load("conversation"))
+    rsps.add("GET", f"{API}/18028734561234567/conversation", json=load("conversation_empty"))
+
 
 class TestThreadsConformance(ProviderConformance):
     @pytest.fixture
@@ -350,3 +373,68 @@ def test_setup_check_flags_missing_app_and_http_redirect(db, monkeypatch):
     errors = [c.message for c in checks if c.level == "error"]
     assert any("No Threads app ID" in m for m in errors)
     assert any("HTTPS" in m for m in errors)
+
+
+# --- inbox ------------------------------------------------------------------------------
+
+def test_inbox_holds_replies_to_our_posts_without_our_own(account, rsps):
+    arrange_inbox(rsps)
+    page = ThreadsProvider().fetch_inbox(account, "")
+    assert [(e.remote_id, e.kind, e.parent_remote_id, e.root_remote_id) for e in page.items] == [
+        ("18070011122233344", "comment", MEDIA_ID, MEDIA_ID),
+        ("18070011122233366", "reply", "18070011122233355", MEDIA_ID)]
+    first = page.items[0]
+    assert (first.author_handle, first.text) == ("lena.kauft", "Gibt es die Jacke auch in Grün?")
+    assert first.url == "https://www.threads.com/@lena.kauft/post/DAdDeEfFgGh"
+    conversation = next(c for c in rsps.calls if "/conversation" in c.request.url)
+    query = parse_qs(urlsplit(conversation.request.url).query)
+    assert query["reverse"] == ["false"] and "replied_to" in query["fields"][0]
+    assert page.cursor == "2026-12-07T10:09:03+00:00"
+
+
+def test_inbox_cursor_only_returns_newer_replies(account, rsps):
+    arrange_inbox(rsps)
+    page = ThreadsProvider().fetch_inbox(account, "2026-12-07T10:05:00+00:00")
+    assert [e.remote_id for e in page.items] == ["18070011122233366"]
+    again = ThreadsProvider().fetch_inbox(account, page.cursor)
+    assert again.items == [] and again.cursor == page.cursor
+
+
+def test_reply_from_the_inbox_uses_the_reply_quota_and_reply_to_id(account, rsps):
+    arrange_publish(rsps, limit="publishing_limit_exhausted")  # posts full, replies free
+    post = ThreadsProvider().reply(account, "18070011122233344", "Gern geschehen!")
+    assert post.id == MEDIA_ID
+    assert form_fields(posted(rsps, "/threads")[0].request) == {
+        "media_type": "TEXT", "text": "Gern geschehen!", "reply_to_id": "18070011122233344"}
+
+
+# --- insights ---------------------------------------------------------------------------
+
+def test_post_insights_map_views_to_impressions(account, rsps):
+    rsps.add("GET", f"{API}/{MEDIA_ID}/insights", json=load("media_insights"))
+    [metrics] = ThreadsProvider().fetch_post_metrics(account, [MEDIA_ID])
+    assert {k: (v.value, v.source_field) for k, v in metrics.values.items()} == {
+        "impressions": (1834, "insights.views"), "likes": (97, "insights.likes"),
+        "replies": (12, "insights.replies"), "reposts": (5, "insights.reposts"),
+        "quotes": (2, "insights.quotes")}
+    query = parse_qs(urlsplit(rsps.calls[0].request.url).query)
+    assert query["metric"] == ["views,likes,replies,reposts,quotes"]
+
+
+def test_a_post_without_insights_has_no_values_rather_than_zeros(account, rsps):
+    rsps.add("GET", f"{API}/{MEDIA_ID}/insights", json=load("media_insights_repost_facade"))
+    [metrics] = ThreadsProvider().fetch_post_metrics(account, [MEDIA_ID])
+    assert metrics.values == {}
+
+
+def test_account_insights_give_the_follower_count(account, rsps):
+    rsps.add("GET", f"{API}/{USER_ID}/threads_insights", json=load("user_insights"))
+    metrics = ThreadsProvider().fetch_account_metrics(account)
+    assert metrics.values["followers"].value == 4211
+    assert metrics.values["followers"].source_field == "insights.followers_count"
+
+
+def test_missing_insights_permission_is_a_refusal_not_a_reconnect(account, rsps):
+    rsps.add("GET", f"{API}/{MEDIA_ID}/insights", json=load("error_10_permission"), status=400)
+    with pytest.raises(Rejected, match="permission"):
+        ThreadsProvider().fetch_post_metrics(account, [MEDIA_ID])
