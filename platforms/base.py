@@ -151,6 +151,20 @@ class PostMetrics:
 
 
 @dataclass(frozen=True)
+class PublishingQuota:
+    """How much of a platform's rolling publishing allowance an account has used."""
+
+    kind: str  # "posts" | "replies"
+    used: int
+    total: int
+    window_seconds: int = 86400
+
+    @property
+    def exhausted(self) -> bool:
+        return self.used >= self.total
+
+
+@dataclass(frozen=True)
 class SetupHelp:
     """Shown on the connect page: what to register on the platform's developer portal.
 
@@ -248,6 +262,12 @@ class Provider(ABC):
     @abstractmethod
     def limits(self, account: ConnectedAccount) -> Limits:
         """What a post to this account may hold (may read and cache the server's configuration)."""
+
+    def publishing_quotas(self, account: ConnectedAccount) -> list[PublishingQuota]:
+        """The account's publishing allowances where the platform reports them (Threads:
+        posts and replies per 24 hours); empty where it reports none. May be a recent
+        reading rather than a live one."""
+        return []
 
     def validate(self, account: ConnectedAccount, text: str,
                  media: list[MediaFile]) -> list[Problem]:

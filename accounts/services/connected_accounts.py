@@ -246,3 +246,17 @@ def account_refresh_tokens(*, account_id: int) -> bool:
     if isinstance(expired, AuthExpired):
         account_mark_needs_reconnect(account=account, reason=expired.message)
     return False
+
+
+def account_publishing_quotas(*, account: ConnectedAccount) -> list:
+    """How much of the platform's publishing allowance the account has used (Threads: posts
+    and replies per 24 hours), where the platform reports it. Empty when it reports none, the
+    account is not usable, or the platform cannot be asked right now: the page still shows."""
+    from platforms.registry import UnknownProvider, get_provider
+
+    if not account.is_usable:
+        return []
+    try:
+        return get_provider(account.provider).publishing_quotas(account)
+    except (UnknownProvider, ProviderError):
+        return []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from platforms import oauth2
@@ -19,6 +20,7 @@ from platforms.base import (
     Limits,
     PostMetrics,
     Provider,
+    PublishingQuota,
     PublishRequest,
     RemotePost,
     SetupCheck,
@@ -101,6 +103,13 @@ class ThreadsProvider(Provider):
 
     def publish(self, account: ConnectedAccount, request: PublishRequest) -> RemotePost:
         return publishing.publish(self.call, account, request)
+
+    def publishing_quotas(self, account: ConnectedAccount) -> list[PublishingQuota]:
+        """The last reading (publishing reads it before every post), else a live one."""
+        cached = cache.get(publishing.quota_cache_key(account))
+        if cached is not None:
+            return cached
+        return publishing.read_quotas(self.call, account)
 
     def find_published(self, account: ConnectedAccount,
                        request: PublishRequest) -> RemotePost | None:

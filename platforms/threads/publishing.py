@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from platforms.base import MediaFile, PublishRequest, RemotePost
+from platforms.base import MediaFile, PublishingQuota, PublishRequest, RemotePost
 from platforms.errors import RateLimited, Rejected, Transient
 from platforms.http import pick
 from platforms.meta.base import parse_time
@@ -39,43 +39,40 @@ QUOTA_FIELDS = "quota_usage,config,reply_quota_usage,reply_config"
 POST_FIELDS = "id,text,timestamp,permalink"
 REPLY_FIELDS = "id,text,timestamp,permalink,replied_to"
 FALLBACK_URL = "https://www.threads.com/"
+QUOTA_CACHE_SECONDS = 10 * 60
 
 
-@dataclass(frozen=True)
-class Quota:
-    """One 24-hour publishing quota as Threads reports it."""
-
-    used: int
-    total: int
-    window_seconds: int
-
-    @property
-    def exhausted(self) -> bool:
-        return self.used >= self.total
+def quota_cache_key(account: ConnectedAccount) -> str:
+    return f"threads:quotas:{account.pk}"
 
 
-def read_quotas(call: Call, account: ConnectedAccount) -> tuple[Quota | None, Quota | None]:
-    """(posts, replies) quotas; None where the answer leaves one out."""
+def read_quotas(call: Call, account: ConnectedAccount) -> list[PublishingQuota]:
+    """The posts and replies quotas as Threads reports them now (either may be absent).
+
+    Each reading is also kept for `QUOTA_CACHE_SECONDS`, for the accounts page."""
     data = call(account, "GET", f"{account.external_id}/threads_publishing_limit",
                 params={"fields": QUOTA_FIELDS})
     rows = pick(data, "data", list, what="Threads publishing limit")
     row = rows[0] if rows and isinstance(rows[0], dict) else {}
-    return _quota(row, "quota_usage", "config"), _quota(row, "reply_quota_usage", "reply_config")
+    quotas = [q for q in (_quota(row, "posts", "quota_usage", "config"),
+                          _quota(row, "replies", "reply_quota_usage", "reply_config")) if q]
+    cache.set(quota_cache_key(account), quotas, QUOTA_CACHE_SECONDS)
+    return quotas
 
 
-def _quota(row: dict, used_field: str, config_field: str) -> Quota | None:
+def _quota(row: dict, kind: str, used_field: str, config_field: str) -> PublishingQuota | None:
     what = "Threads publishing limit"
     used = pick(row, used_field, int, what=what, default=None)
     total = pick(row, f"{config_field}.quota_total", int, what=what, default=None)
     if used is None or total is None:
         return None
     window = pick(row, f"{config_field}.quota_duration", int, what=what, default=86400)
-    return Quota(used=used, total=total, window_seconds=window)
+    return PublishingQuota(kind=kind, used=used, total=total, window_seconds=window)
 
 
 def check_quota(call: Call, account: ConnectedAccount, *, reply: bool) -> None:
-    posts, replies = read_quotas(call, account)
-    quota = replies if reply else posts
+    kind = "replies" if reply else "posts"
+    quota = next((q for q in read_quotas(call, account) if q.kind == kind), None)
     if quota is None or not quota.exhausted:
         return
     # A moving window: the oldest post leaves it some time within the window.

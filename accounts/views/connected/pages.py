@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import PlatformApp
@@ -14,6 +15,7 @@ from accounts.services import (
     account_disable,
     account_disconnect,
     account_enable,
+    account_publishing_quotas,
     account_rename,
     platform_app_delete,
     platform_app_save,
@@ -48,6 +50,7 @@ def connected_accounts(request):
         account.platform_name = (provider.platform_label(account) if provider
                                  else account.provider)
         account.logo = logo_path(account.provider)
+        account.quotas = [_quota_text(q) for q in account_publishing_quotas(account=account)]
     context = {
         "accounts": accounts,
         "providers": [{"key": p.key, "name": p.name, "logo": logo_path(p.key)}
@@ -59,6 +62,18 @@ def connected_accounts(request):
 
         context["access_rows"] = access_rows(request.organization)
     return render(request, "accounts/connected/list.html", context)
+
+
+def _quota_text(quota) -> dict:
+    hours = max(1, quota.window_seconds // 3600)
+    if quota.kind == "replies":
+        text = ngettext("%(used)d of %(total)d replies in the last %(hours)d hour",
+                        "%(used)d of %(total)d replies in the last %(hours)d hours", hours)
+    else:
+        text = ngettext("%(used)d of %(total)d posts in the last %(hours)d hour",
+                        "%(used)d of %(total)d posts in the last %(hours)d hours", hours)
+    return {"text": text % {"used": quota.used, "total": quota.total, "hours": hours},
+            "exhausted": quota.exhausted}
 
 
 def render_connect_page(request, provider, *, form=None, account=None, app_form=None,
