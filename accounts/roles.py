@@ -30,6 +30,7 @@ PERMISSIONS: dict[str, Role] = {
     "media.edit": Role.EDITOR,
     "inbox.reply": Role.EDITOR,
     "inbox.work": Role.EDITOR,
+    "assistant.use": Role.EDITOR,  # ask the writing assistant (admins configure it)
     "post.approve": Role.APPROVER,
     "inbox.approve": Role.APPROVER,
     "post.schedule": Role.APPROVER,

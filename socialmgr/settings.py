@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "content",
     "inbox",
     "analytics",
+    "assistant",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -350,6 +351,8 @@ ALERT_COOLDOWN_HOURS = env_int("ALERT_COOLDOWN_HOURS", 6)
 TOKEN_ENCRYPTION_KEYS = env_list("TOKEN_ENCRYPTION_KEYS", [])
 # Let the SSRF guard (lib.netguard) reach 127.0.0.1/::1: tests, local sandbox only.
 SSRF_ALLOW_LOOPBACK = env_bool("SSRF_ALLOW_LOOPBACK", False)
+# Writing assistant (assistant/client.py): seconds an answer may take, start to end.
+ASSISTANT_TIMEOUT = env_int("ASSISTANT_TIMEOUT", 60)
 # Bluesky / AT Protocol (platforms/bluesky): where did:plc documents are read, and
 # an optional trusted XRPC service answering com.atproto.identity.resolveHandle, tried
 # before DNS TXT `_atproto.<handle>` and https://<handle>/.well-known/atproto-did.

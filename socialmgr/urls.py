@@ -20,6 +20,7 @@ org_patterns = [
     path("", include("content.urls")),
     path("inbox/", include("inbox.urls")),
     path("analytics/", include("analytics.urls")),
+    path("", include("assistant.urls")),  # the writing assistant and its settings
     path("settings/system/", include("socialmgr.status_urls")),
     path("settings/export/", portability_views.organization_export, name="organization_export"),
     path("settings/", include("api.settings_urls")),  # API tokens, webhooks

@@ -19,6 +19,10 @@ LAYERS: list[tuple[str, ...]] = [
     ("platforms",),  # one connector per platform behind one contract
     ("content", "inbox"),  # posts, calendar, approvals, publishing; the unified inbox
     ("analytics",),
+    # The writing assistant reads drafts, accounts' limits, conversations, saved replies and
+    # media to ask an organisation's own chat endpoint; nothing below it imports it (the
+    # composer and the inbox show its panels through its template tags).
+    ("assistant",),
     ("api",),  # the public REST API and webhooks: listens to the domain's signals
     ("socialmgr",),  # project wiring: settings, urls, overview, status, export/import
 ]

@@ -20,7 +20,8 @@ from inbox.models.replies import ReplyStatus
 from inbox.views.manage import MODELS as INBOX_SETTING_KINDS
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("accounts", "content", "inbox", "analytics", "api", "socialmgr", "ops", "platforms")
+APPS = ("accounts", "content", "inbox", "analytics", "assistant", "api", "socialmgr", "ops",
+        "platforms")
 
 # What each f-string family of verbs expands to (a new family fails until listed here).
 FAMILIES = {
@@ -38,7 +39,7 @@ FAMILIES = {
     "inbox.{kind}.deleted": {f"inbox.{k}.deleted" for k in INBOX_SETTING_KINDS},
     "inbox.{kind}.changed": {f"inbox.{k}.changed" for k in INBOX_SETTING_KINDS},
 }
-VERB = re.compile(r"^(accounts|content|inbox|analytics|api)\.[a-z_]+\.[a-z_]+$")
+VERB = re.compile(r"^(accounts|content|inbox|analytics|assistant|api)\.[a-z_]+\.[a-z_]+$")
 
 
 def _strings(node: ast.AST, assigned: dict[str, list[ast.AST]]) -> set[str]:

@@ -1,0 +1,48 @@
+"""The assistant's panels on pages of other apps (the composer, an inbox conversation):
+shown only when the organisation turned the assistant on and the member may use it."""
+
+from urllib.parse import urlsplit
+
+from django import template
+
+from assistant.prompts import LANGUAGES, TONES
+from assistant.services.settings import assistant_settings_for
+
+register = template.Library()
+
+
+def _usable(context):
+    request = context.get("request")
+    membership = getattr(request, "membership", None)
+    if membership is None or not membership.can("assistant.use"):
+        return None
+    current = assistant_settings_for(request.organization)
+    return current if current.pk and current.enabled else None
+
+
+@register.inclusion_tag("assistant/_composer_panel.html", takes_context=True)
+def assistant_composer_panel(context):
+    current = _usable(context)
+    return {"current": current, "organization": context.get("organization"),
+            "host": urlsplit(current.base_url).hostname if current else "",
+            "tones": [(key, label) for key, (label, _how) in TONES.items()],
+            "languages": [(key, label) for key, (label, _name) in LANGUAGES.items()]}
+
+
+@register.inclusion_tag("assistant/_reply_panel.html", takes_context=True)
+def assistant_reply_panel(context, item):
+    current = _usable(context)
+    return {"current": current, "organization": context.get("organization"), "item": item,
+            "host": urlsplit(current.base_url).hostname if current else ""}
+
+
+@register.simple_tag(takes_context=True)
+def assistant_alt_text_url(context):
+    """The alt-text endpoint's address pattern for the composer, when images may be sent."""
+    current = _usable(context)
+    if current is None or not current.accepts_images:
+        return ""
+    from django.urls import reverse
+
+    return reverse("assistant_alt_text", kwargs={"org_slug": context["organization"].slug,
+                                                 "pk": 0})
