@@ -7,15 +7,28 @@ checked). `guarded_get(url)` fetches such a URL with redirects followed by hand
 address it actually connected to, so DNS rebinding between check and connect
 cannot slip through.
 
-Loopback is allowed only when `settings.SSRF_ALLOW_LOOPBACK` is true (tests and
-the local sandbox network turn it on); private ranges are never allowed.
+Self-hosted servers: `settings.SSRF_ALLOW_HOSTS` (the `SSRF_ALLOW_HOSTS` environment
+variable, comma-separated; empty by default) names the organisation's own servers that
+may be reached although they are not public: host names (`mastodon.internal`, or
+`*.internal` for every name under it) and IP addresses or CIDR networks (`10.0.0.0/8`,
+`127.0.0.1`). A named host may resolve to private, shared and loopback addresses (not
+to link-local, multicast, reserved or unspecified ones: list such a network explicitly if
+you must);
+an address in a listed network is allowed whichever name led to it. The allowance is
+checked where every other rule is: for each resolved address, for every redirect hop and
+for the address the socket actually connected to (with the host name it was opened for).
+`SSRF_ALLOW_LOOPBACK` stays as the development switch (tests, the local sandbox): it lets
+127.0.0.1/::1 through for any name. `allowance()` describes both for the status page and
+the deploy checks (ops/checks.py).
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -31,6 +44,11 @@ MAX_REDIRECTS = 5
 
 class UnsafeURL(ValueError):
     """The URL is not a public http(s) address we may fetch. The message is readable."""
+
+
+class AddressNotAllowed(UnsafeURL):
+    """The host exists but its address is not allowed (private, loopback …); the message
+    names the setting that would allow it."""
 
 
 @dataclass(frozen=True)
@@ -50,18 +68,115 @@ class GuardedResponse:
         return json.loads(self.content)
 
 
-def _allow_loopback() -> bool:
-    return bool(getattr(settings, "SSRF_ALLOW_LOOPBACK", False))
+ALLOW_SETTING = "SSRF_ALLOW_HOSTS"
+_HOST_NAME = re.compile(r"^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}"
+                        r"[a-z0-9])?)*$")
 
 
-def address_allowed(address: str) -> bool:
+@dataclass(frozen=True)
+class Allowance:
+    """What the guard lets through besides the public internet (from the settings)."""
+
+    hosts: frozenset[str]  # exact names, lower case
+    domains: tuple[str, ...]  # "*.internal" → ".internal": every name under it
+    networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+    loopback: bool  # SSRF_ALLOW_LOOPBACK, the development switch
+    invalid: tuple[str, ...]  # entries that are neither a host name nor a network
+
+    @property
+    def entries(self) -> list[str]:
+        return sorted(self.hosts) + [f"*{d}" for d in self.domains] + [str(n) for n in
+                                                                       self.networks]
+
+    def names(self, host: str | None) -> bool:
+        host = _normal_host(host)
+        return bool(host) and (host in self.hosts or host.endswith(self.domains))
+
+    def contains(self, ip) -> bool:
+        return any(ip in network for network in self.networks if network.version == ip.version)
+
+
+def _normal_host(host: str | None) -> str:
+    return (host or "").strip().strip("[]").lower().rstrip(".")
+
+
+@lru_cache(maxsize=8)
+def _parse(entries: tuple[str, ...], loopback: bool) -> Allowance:
+    hosts, domains, networks, invalid = set(), [], [], []
+    for raw in entries:
+        entry = _normal_host(raw)
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+            continue
+        except ValueError:
+            pass
+        if not entry or not _HOST_NAME.match(entry):
+            invalid.append(raw)
+        elif entry.startswith("*."):
+            domains.append(entry[1:])
+        else:
+            hosts.add(entry)
+    return Allowance(hosts=frozenset(hosts), domains=tuple(domains), networks=tuple(networks),
+                     loopback=loopback, invalid=tuple(invalid))
+
+
+def allowance() -> Allowance:
+    raw = getattr(settings, ALLOW_SETTING, None) or ()
+    if isinstance(raw, str):
+        raw = raw.split(",")
+    return _parse(tuple(str(e) for e in raw if str(e).strip()),
+                  bool(getattr(settings, "SSRF_ALLOW_LOOPBACK", False)))
+
+
+def _ip(address: str):
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
-    if ip.is_loopback:
-        return _allow_loopback()
+    return ip
+
+
+def _is_public(ip) -> bool:
     return not (ip.is_private or ip.is_link_local or ip.is_multicast or ip.is_reserved
-                or ip.is_unspecified or not ip.is_global)
+                or ip.is_unspecified or ip.is_loopback or not ip.is_global)
+
+
+def address_allowed(address: str, host: str | None = None) -> bool:
+    """Whether we may connect to `address` (reached through the name `host`, if any)."""
+    ip = _ip(address)
+    if _is_public(ip):
+        return True
+    allowed = allowance()
+    if allowed.contains(ip):
+        return True
+    if ip.is_loopback and allowed.loopback:
+        return True
+    # A named own server may live on a private, shared (100.64/10) or loopback address;
+    # not on link-local (cloud metadata), multicast, reserved or unspecified ones.
+    return allowed.names(host) and not (ip.is_link_local or ip.is_multicast
+                                        or ip.is_reserved or ip.is_unspecified)
+
+
+def host_named_allowed(host: str) -> bool:
+    """Whether `host` itself is named by the allowances (a listed name, an address in a
+    listed network, or loopback with the development switch): such a server may be
+    spoken to over plain http, as a person typed it."""
+    allowed = allowance()
+    if allowed.names(host):
+        return True
+    try:
+        ip = _ip(_normal_host(host))
+    except ValueError:
+        return allowed.loopback and _normal_host(host) == "localhost"
+    return allowed.contains(ip) or (allowed.loopback and ip.is_loopback)
+
+
+def refused_message(host: str, address: str = "") -> str:
+    """What a person reads when an address is refused: that, and which setting allows it."""
+    return _("The address %(host)s is not allowed: it is not a public internet address"
+             "%(address)s. If it is your organisation's own server, the administrator of "
+             "this installation can allow it with the setting %(setting)s.") % {
+        "host": host, "setting": ALLOW_SETTING,
+        "address": f" ({address})" if address and address != host else ""}
 
 
 def safe_public_url(url: str) -> str:
@@ -79,10 +194,9 @@ def safe_public_url(url: str) -> str:
             _("The host %(host)s could not be found.") % {"host": parts.hostname}
         ) from exc
     addresses = {info[4][0] for info in infos}
-    if not addresses or not all(address_allowed(a) for a in addresses):
-        raise UnsafeURL(
-            _("The host %(host)s is not a public internet address.") % {"host": parts.hostname}
-        )
+    refused = sorted(a for a in addresses if not address_allowed(a, parts.hostname))
+    if not addresses or refused:
+        raise AddressNotAllowed(refused_message(parts.hostname, ", ".join(refused[:3])))
     return url.strip()
 
 
@@ -92,9 +206,9 @@ class _CheckPeer:
     def _new_conn(self):
         sock = super()._new_conn()
         peer = sock.getpeername()[0]
-        if not address_allowed(peer):
+        if not address_allowed(peer, self.host):
             sock.close()
-            raise UnsafeURL(_("The address connected to is not a public internet address."))
+            raise AddressNotAllowed(refused_message(self.host, peer))
         return sock
 
 

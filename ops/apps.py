@@ -6,3 +6,6 @@ class OpsConfig(AppConfig):
     name = "ops"
     label = "ops"
     verbose_name = _("Operations")
+
+    def ready(self):
+        from ops import checks  # noqa: F401 - registers the system checks

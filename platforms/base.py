@@ -245,6 +245,10 @@ class Provider(ABC):
         """The platform's name as shown next to one of its accounts."""
         return str(self.name)
 
+    def no_web_view(self, account) -> str:
+        """Why this account's posts have no web page to link to ("" when they have one)."""
+        return ""
+
     def check_setup(self, *, redirect_uri: str, organization=None) -> list[SetupCheck]:
         """Check the configured app as far as the platform allows (the *test the setup* button).
 

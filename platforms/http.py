@@ -194,6 +194,10 @@ class HttpClient:
         try:
             response = self.session.request(method, url, headers=all_headers,
                                             timeout=timeout or self.timeout, **kwargs)
+        except UnsafeURL as exc:
+            # The guarded session refused the address (after DNS, on a redirect): permanent,
+            # and the message says which setting would allow it.
+            raise Rejected(str(exc)) from None
         except requests.Timeout:
             raise Transient(f"{self.platform}: timed out ({_where(url)})") from None
         except requests.RequestException as exc:

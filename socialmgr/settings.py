@@ -349,7 +349,11 @@ ALERT_MIN_ITEMS = env_int("ALERT_MIN_ITEMS", 5)
 ALERT_BASELINE_DAYS = env_int("ALERT_BASELINE_DAYS", 14)
 ALERT_COOLDOWN_HOURS = env_int("ALERT_COOLDOWN_HOURS", 6)
 TOKEN_ENCRYPTION_KEYS = env_list("TOKEN_ENCRYPTION_KEYS", [])
-# Let the SSRF guard (lib.netguard) reach 127.0.0.1/::1: tests, local sandbox only.
+# The SSRF guard (lib.netguard) reaches only public addresses, except: the organisation's
+# own servers named here (host names, *.domain, IP addresses or CIDR networks; comma-
+# separated; none by default), and with the development switch SSRF_ALLOW_LOOPBACK
+# 127.0.0.1/::1 (tests, the local sandbox). Both show on the System status page.
+SSRF_ALLOW_HOSTS = env_list("SSRF_ALLOW_HOSTS", [])
 SSRF_ALLOW_LOOPBACK = env_bool("SSRF_ALLOW_LOOPBACK", False)
 # Writing assistant (assistant/client.py): seconds an answer may take, start to end.
 ASSISTANT_TIMEOUT = env_int("ASSISTANT_TIMEOUT", 60)
@@ -361,6 +365,9 @@ ATPROTO_HANDLE_RESOLVER_URL = env_str("ATPROTO_HANDLE_RESOLVER_URL", "").rstrip(
 # `atproto-proxy` for app.bsky.* reads (e.g. "did:web:api.bsky.app#bsky_appview");
 # empty: each PDS proxies to the AppView it is configured with.
 ATPROTO_APPVIEW_PROXY = env_str("ATPROTO_APPVIEW_PROXY", "")
+# The web app that shows Bluesky posts ("View" links): bsky.app for the public network;
+# empty for a network without one (the pages then say so instead of linking to bsky.app).
+BLUESKY_WEB_URL = env_str("BLUESKY_WEB_URL", "https://bsky.app").rstrip("/")
 # The sandbox network (sandbox): `make run` starts it on this address.
 SANDBOX_URL = env_str("SANDBOX_URL", "http://127.0.0.1:8001").rstrip("/")
 # The demo's calm trickle of new inbox items per minute (seed_demo sets the sandbox's knobs;

@@ -30,7 +30,10 @@ def healthz(request):
 
 @org_view("ops.view")
 def system_status(request):
-    context = {"health": health_report(), "workers": worker_status()}
+    from lib.netguard import allowance
+
+    context = {"health": health_report(), "workers": worker_status(),
+               "outbound": allowance()}
     template = ("ops/_status.html" if request.headers.get("HX-Request")
                 else "ops/system_status.html")
     return render(request, template, context)

@@ -74,7 +74,9 @@ def feed_error_message(code: str) -> str:
     if code.startswith("http_"):
         return _("The server answered with HTTP status %(status)s.") % {"status": code[5:]}
     return {
-        "refused": _("The address is not allowed: it points to a private or local network."),
+        "refused": _("The address is not allowed: it is not a public internet address. If it "
+                     "is your organisation's own server, the administrator of this "
+                     "installation can allow it with the setting SSRF_ALLOW_HOSTS."),
         "unreachable": _("The server could not be reached."),
         "not_a_feed": _("The address does not answer with an RSS or Atom feed."),
         "too_large": _("The feed is larger than 2 MB."),
@@ -110,7 +112,7 @@ def feed_add(*, organization, actor, url: str, account_ids: list[int], title: st
     try:
         safe_public_url(url)
     except UnsafeURL as exc:
-        raise ServiceError(feed_error_message("refused"), code="refused") from exc
+        raise ServiceError(str(exc), code="refused") from exc  # says which setting allows it
     allowed = {a.pk: a for a in usable_accounts(membership)}
     accounts = [allowed[i] for i in dict.fromkeys(account_ids) if i in allowed]
     if not accounts or len(accounts) != len(set(account_ids)):

@@ -1,9 +1,11 @@
 """The Bluesky provider: app-password sessions against the account's own PDS.
 
 Connect resolves handle → DID → DID document → PDS (identity.py) and logs in there
-once; publishing writes app.bsky.feed.post records with byte-offset facets, image and
-link-card embeds and reply refs (posting.py); inbox and metrics are app.bsky.* reads
-that the PDS proxies to the AppView (reading.py).
+once — or, when the admin names their own PDS in the form, resolves and logs in through
+that server, which is then kept for the account (`chosen_pds_url`); publishing writes
+app.bsky.feed.post records with byte-offset facets, image and link-card embeds and reply
+refs (posting.py); inbox and metrics are app.bsky.* reads that the PDS proxies to the
+AppView (reading.py).
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ from platforms.base import (
     RemotePost,
     Tokens,
 )
-from platforms.bluesky import posting, reading, session
-from platforms.bluesky.identity import resolve_identity
+from platforms.bluesky import posting, reading, records, session
+from platforms.bluesky.identity import normalise_pds_url, resolve_identity
 from platforms.bluesky.xrpc import XrpcClient
 from platforms.errors import NotSupported, Rejected
 
@@ -61,7 +63,8 @@ class BlueskyProvider(Provider):
         password = (params.get("password") or "").strip()
         if not identifier or not password:
             raise Rejected(_("Enter the handle and an app password."))
-        identity = resolve_identity(identifier)
+        chosen = normalise_pds_url(params["pds_url"]) if params.get("pds_url") else ""
+        identity = resolve_identity(identifier, via=chosen)
         data = session.create_session(self.client, identity.pds_url, identity.did, password)
         if data.get("did") != identity.did:
             raise Rejected(_("The server signed in a different account than %(handle)s.")
@@ -73,9 +76,14 @@ class BlueskyProvider(Provider):
                                   display_name=profile.get("displayName") or "",
                                   avatar_url=profile.get("avatar") or ""),
             tokens=tokens,
-            settings={"did": identity.did, "pds_url": tokens.extra.get("pds_url")
-                      or identity.pds_url},
+            settings={"did": identity.did, "chosen_pds_url": chosen,
+                      "pds_url": chosen or tokens.extra.get("pds_url") or identity.pds_url},
         )
+
+    def no_web_view(self, account) -> str:
+        if records.web_url("x", "x"):  # BLUESKY_WEB_URL names a web app
+            return ""
+        return _("The Bluesky network in use has no web app, so there is no page to link to.")
 
     def refresh(self, account) -> Tokens | None:
         return session.refresh_session(self.client, account)

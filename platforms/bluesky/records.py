@@ -12,7 +12,9 @@ import hashlib
 import random
 import time
 from dataclasses import dataclass
+from urllib.parse import quote
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from platforms.errors import Rejected
@@ -62,7 +64,12 @@ class AtUri:
 
 
 def web_url(handle_or_did: str, rkey: str) -> str:
-    return f"https://bsky.app/profile/{handle_or_did}/post/{rkey}"
+    """The post's page on the web app of the network in use (`BLUESKY_WEB_URL`, bsky.app
+    by default); "" when the installation names none (a network without a web app)."""
+    base = (getattr(settings, "BLUESKY_WEB_URL", "") or "").rstrip("/")
+    if not base or not handle_or_did or not rkey:
+        return ""
+    return f"{base}/profile/{quote(handle_or_did, safe=':.')}/post/{quote(rkey, safe='')}"
 
 
 def strong_ref(uri: str, cid: str) -> dict:

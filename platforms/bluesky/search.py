@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from platforms.base import InboxEntry, InboxPage
+from platforms.bluesky.records import web_url
 from platforms.errors import Transient
 from platforms.http import pick
 
@@ -78,7 +79,7 @@ def listening_entry(post) -> tuple[InboxEntry, dt.datetime]:
         author_name=pick(author, "displayName", str, what="Bluesky author", default="")
         or handle,
         text=pick(record, "text", str, what="Bluesky post", default=""),
-        url=f"https://bsky.app/profile/{handle}/post/{rkey}",
+        url=web_url(handle, rkey),
         created_at=created,
         parent_remote_id=_uri(reply.get("parent")), root_remote_id=_uri(reply.get("root")),
         author_avatar_url=pick(author, "avatar", str, what="Bluesky author", default=""),

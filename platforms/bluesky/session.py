@@ -98,7 +98,10 @@ def renew(account: ConnectedAccount) -> None:
 
 
 def pds_url(account: ConnectedAccount) -> str:
-    url = (account.settings or {}).get("pds_url")
+    """The PDS the admin named when connecting, else the one the identity names (kept up
+    to date from each session's didDoc: an account may move)."""
+    settings = account.settings or {}
+    url = settings.get("chosen_pds_url") or settings.get("pds_url")
     if not isinstance(url, str) or not url:
         raise AuthExpired("Bluesky: no server (PDS) is stored for this account; reconnect it")
     return url

@@ -1,21 +1,20 @@
 """Finding out what a Mastodon-API server is and what it allows.
 
 `normalise_instance_url` turns what a person typed into `https://host[:port]`, refusing
-anything that is not a public address (SSRF guard). `fetch_instance` reads
+anything that is not a public address or a server the installation allows (SSRF guard,
+`SSRF_ALLOW_HOSTS`). `fetch_instance` reads
 `/api/v2/instance` (falling back to `/api/v1/instance`) and refuses servers that do not
 speak the API. `limits_from_instance` turns the instance configuration into `Limits`.
 """
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
-from lib.netguard import UnsafeURL, safe_public_url
+from lib.netguard import UnsafeURL, host_named_allowed, safe_public_url
 from platforms.base import Limits
 from platforms.errors import ProviderError, Rejected, Transient
 from platforms.mastodon.client import MastodonClient
@@ -32,13 +31,6 @@ class Instance:
     api_version: int  # 2 when /api/v2/instance answered
 
 
-def _is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
-
-
 def normalise_instance_url(raw: str) -> str:
     """`https://host[:port]` for what a person typed ("mastodon.social", a profile URL …)."""
     text = (raw or "").strip()
@@ -52,8 +44,9 @@ def normalise_instance_url(raw: str) -> str:
     host = (parts.hostname or "").lower().rstrip(".")
     if parts.scheme not in ("http", "https") or not host or parts.username or parts.password:
         raise Rejected(_("“%(value)s” is not a server address.") % {"value": raw[:100]})
-    loopback_ok = _is_loopback(host) and getattr(settings, "SSRF_ALLOW_LOOPBACK", False)
-    scheme = "http" if (parts.scheme == "http" and loopback_ok) else "https"
+    # Plain http only where it was typed, to a server the installation names as its own
+    # (SSRF_ALLOW_HOSTS, or loopback with the development switch); https everywhere else.
+    scheme = "http" if (parts.scheme == "http" and host_named_allowed(host)) else "https"
     try:
         port = parts.port
     except ValueError:

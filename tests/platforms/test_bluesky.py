@@ -87,7 +87,7 @@ def test_connect_resolves_handle_did_and_pds_then_logs_in_there(rsps):
     result = connect()
     assert (result.account.external_id, result.account.handle) == (DID, HANDLE)
     assert result.account.display_name == "Acme Kaffee"
-    assert result.settings == {"did": DID, "pds_url": PDS}
+    assert result.settings == {"did": DID, "chosen_pds_url": "", "pds_url": PDS}
     assert result.tokens.refresh_token == fixture("create_session")["refreshJwt"]
     assert result.tokens.expires_at == dt.datetime.fromtimestamp(1795941039, tz=dt.UTC)
 

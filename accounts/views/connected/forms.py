@@ -33,6 +33,14 @@ class CredentialsForm(forms.Form):
                     "main password."),
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
     )
+    pds_url = forms.CharField(
+        label=_("Own server (PDS), optional"), max_length=255, required=False,
+        help_text=_("Only for an account on a self-hosted server, for example "
+                    "https://pds.example.org. Leave empty for bsky.social and every server "
+                    "that is found through the handle."),
+        widget=forms.TextInput(attrs={"autocomplete": "url", "inputmode": "url",
+                                      "spellcheck": "false"}),
+    )
 
 
 class RenameForm(forms.Form):

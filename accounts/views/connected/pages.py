@@ -84,8 +84,9 @@ def render_connect_page(request, provider, *, form=None, account=None, app_form=
                                     if account else "")}
         form = InstanceForm(initial=initial)
     elif form is None and provider.connect_kind == "credentials":
-        form = CredentialsForm(initial={"identifier": account.handle.lstrip("@")
-                                        if account else ""})
+        form = CredentialsForm(initial={
+            "identifier": account.handle.lstrip("@") if account else "",
+            "pds_url": (account.settings or {}).get("chosen_pds_url", "") if account else ""})
     uri = redirect_uri(provider.key)
     help_ = provider.setup_help(redirect_uri=uri)
     app = PlatformApp.objects.filter(organization=org, provider=provider.key).first()
