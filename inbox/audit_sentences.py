@@ -1,5 +1,8 @@
 """Sentences of the audit verbs the inbox writes (see accounts.audit_text)."""
 
+import datetime as dt
+
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
@@ -74,6 +77,21 @@ def _sentiment(line: Line) -> str:
         "before": label(line.details.get("from")), "after": label(line.details.get("to"))}
 
 
+def _snoozed(line: Line) -> str:
+    try:
+        until = formats.date_format(timezone.localtime(dt.datetime.fromisoformat(
+            line.text("until"))), "SHORT_DATETIME_FORMAT")
+    except ValueError:
+        until = "—"
+    if line.entry.target_id:
+        return _("%(actor)s snoozed the conversation with %(author)s until %(until)s.") % {
+            "actor": line.actor, "author": _author(line), "until": until}
+    count = line.count()
+    return ngettext("%(actor)s snoozed %(count)d conversation until %(until)s.",
+                    "%(actor)s snoozed %(count)d conversations until %(until)s.", count) % {
+        "actor": line.actor, "count": count, "until": until}
+
+
 def _purged(line: Line) -> str:
     count = line.count("rows")
     return ngettext("socialmgr deleted %(count)d conversation past the retention period.",
@@ -120,6 +138,13 @@ SENTENCES = {
                                                 "%(actor)s reopened %(count)d conversations.",
                                                 "count")),
     "inbox.item.assigned": _assigned,
+    "inbox.item.snoozed": _snoozed,
+    "inbox.item.unsnoozed": _items(gettext_lazy("%(actor)s brought the snoozed conversation "
+                                                "with %(author)s back."),
+                                   ngettext_lazy("%(actor)s brought %(count)d snoozed "
+                                                 "conversation back.",
+                                                 "%(actor)s brought %(count)d snoozed "
+                                                 "conversations back.", "count")),
     "inbox.item.updated": _updated,
     "inbox.item.sentiment_corrected": _sentiment,
     "inbox.item.note_added": _on_item(gettext_lazy(

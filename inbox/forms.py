@@ -11,7 +11,8 @@ from inbox.models import (
     SavedSearch,
     Sentiment,
 )
-from inbox.selectors import ItemFilters, assignable_members
+from inbox.selectors import SNOOZED, ItemFilters, assignable_members
+from inbox.services.snooze import PRESET_LABELS
 from platforms.registry import PROVIDERS, UnknownProvider, get_provider
 
 
@@ -34,7 +35,10 @@ def platform_choices(organization, account_ids=None) -> list[tuple[str, str]]:
 class FilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[*ItemStatus.choices, ("all", _("All"))])
+                               choices=[(ItemStatus.OPEN, ItemStatus.OPEN.label),
+                                        (SNOOZED, _("Snoozed")),
+                                        (ItemStatus.DONE, ItemStatus.DONE.label),
+                                        ("all", _("All"))])
     account = forms.ModelChoiceField(label=_("Account"), required=False, queryset=None,
                                      empty_label=_("All accounts"))
     platform = forms.ChoiceField(label=_("Platform"), required=False)
@@ -166,3 +170,19 @@ class AuthorRequestForm(forms.Form):
                              help_text=_("For example @someone or someone.bsky.social"))
     action = forms.ChoiceField(choices=[("export", _("Export")), ("erase", _("Erase"))],
                                widget=forms.HiddenInput)
+
+
+class SnoozeForm(forms.Form):
+    """A preset (see inbox.services.snooze.PRESET_LABELS) or a time the person picks."""
+
+    preset = forms.ChoiceField(label=_("Snooze"), required=False,
+                               choices=[("", "—"), *PRESET_LABELS.items()])
+    until = forms.DateTimeField(label=_("Until"), required=False,
+                                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("preset") and not data.get("until"):
+            raise forms.ValidationError(_("Choose when the conversation should come back."))
+        return data

@@ -6,11 +6,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from inbox.models import InboxItem, InboxSettings, ItemStatus
 from inbox.search import apply_search
 
 PAGE_SIZE = 50
+SNOOZED = "snoozed"  # a list of its own: open items snoozed until later
 
 
 @dataclass
@@ -18,7 +20,7 @@ class ItemFilters:
     account: int | None = None
     platform: str = ""
     kind: str = ""
-    status: str = ItemStatus.OPEN  # "open" | "done" | "" (all)
+    status: str = ItemStatus.OPEN  # "open" (not snoozed) | "snoozed" | "done" | "" (all)
     assignee: str = ""  # "" | "me" | "none" | "<user id>"
     urgent: bool = False
     date_from: dt.date | None = None
@@ -62,7 +64,11 @@ def scoped_items(organization, account_ids: frozenset[int] | None) -> QuerySet[I
 
 def filtered_items(organization, f: ItemFilters) -> QuerySet[InboxItem]:
     qs = scoped_items(organization, f.account_ids).visible()
-    if f.status:
+    if f.status == ItemStatus.OPEN:
+        qs = qs.awake(timezone.now())
+    elif f.status == SNOOZED:
+        qs = qs.snoozed(timezone.now())
+    elif f.status:
         qs = qs.filter(status=f.status)
     if f.account:
         qs = qs.filter(account_id=f.account)
@@ -260,8 +266,6 @@ def assignable_members(organization):
 def alerts_for_member(membership, *, days: int = 30):
     """Spike alerts on the accounts the member's inbox shows: open ones first, then those
     acknowledged in the last `days` days."""
-    from django.utils import timezone
-
     from inbox.models import Alert
 
     qs = (Alert.objects.for_org(membership.organization)

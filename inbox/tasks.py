@@ -44,3 +44,10 @@ def detect_spikes() -> None:
     from inbox.services.alerts import alerts_detect_all
 
     alerts_detect_all()
+
+
+@shared_task(name="inbox.wake_snoozed", ignore_result=True)
+def wake_snoozed() -> None:
+    from inbox.services.snooze import inbox_wake_snoozed
+
+    inbox_wake_snoozed()

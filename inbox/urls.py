@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/assign/", views.item_assign, name="inbox_item_assign"),
     path("<int:pk>/status/", views.item_status, name="inbox_item_status"),
     path("<int:pk>/flags/", views.item_flags, name="inbox_item_flags"),
+    path("<int:pk>/snooze/", views.item_snooze, name="inbox_item_snooze"),
     path("<int:pk>/note/", views.item_note, name="inbox_item_note"),
     path("<int:pk>/sentiment/", views.item_sentiment, name="inbox_item_sentiment"),
     path("<int:pk>/reply/", views.item_reply, name="inbox_item_reply"),

@@ -189,6 +189,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "inbox-listening": {"task": "inbox.enqueue_due_searches", "schedule": 60.0},
     "inbox-retention": {"task": "inbox.purge_expired", "schedule": 86400.0},
     "inbox-spike-alerts": {"task": "inbox.detect_spikes", "schedule": 600.0},
+    # Snoozed conversations whose time has come: clear the snooze, tell who snoozed them.
+    "inbox-wake-snoozed": {"task": "inbox.wake_snoozed", "schedule": 60.0},
     # Publishing pipeline (content/pipeline): the database is the only schedule.
     "publish-dispatch": {"task": "pipeline.dispatch", "schedule": 1.0},
     # Thread parts and first comments, each after the part before it is out.

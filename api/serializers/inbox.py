@@ -19,7 +19,8 @@ class InboxItemSerializer(serializers.ModelSerializer):
         model = InboxItem
         fields = ["id", "account", "kind", "remote_id", "parent", "author_handle",
                   "author_name", "text", "url", "created_at", "status", "assignee", "labels",
-                  "urgent", "sentiment", "sentiment_score", "sentiment_corrected"]
+                  "urgent", "sentiment", "sentiment_score", "sentiment_corrected",
+                  "snoozed_until"]
         read_only_fields = fields
 
 
@@ -41,13 +42,21 @@ class SentimentCorrectionSerializer(serializers.Serializer):
                                         help_text="The label a person gives the item.")
 
 
+class SnoozeSerializer(serializers.Serializer):
+    until = serializers.DateTimeField(
+        help_text="When the item comes back to the open list: at least a minute and at most "
+                  "a year from now.")
+
+
 class ReplySerializer(serializers.Serializer):
     text = serializers.CharField(max_length=10000)
 
 
 class InboxFilterSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=[*ItemStatus.choices, ("all", _("All"))],
-                                     required=False, default=ItemStatus.OPEN)
+    status = serializers.ChoiceField(
+        choices=[*ItemStatus.choices, ("snoozed", _("Snoozed")), ("all", _("All"))],
+        required=False, default=ItemStatus.OPEN,
+        help_text="`open`: open and not snoozed; `snoozed`: open but snoozed until later.")
     account = IdField(required=False)
     platform = serializers.CharField(required=False, max_length=32)
     kind = serializers.ChoiceField(choices=ItemKind.choices, required=False)

@@ -50,4 +50,4 @@ INBOX_ITEM = {"id": 90, "account": 7, "kind": "comment", "remote_id": "109876",
               "text": "When does the sale end?", "url": "https://example.social/@jo/109876",
               "created_at": "2026-11-20T10:05:00Z", "status": "open", "assignee": None,
               "labels": [], "urgent": False, "sentiment": "neutral",
-              "sentiment_score": 0.0, "sentiment_corrected": False}
+              "sentiment_score": 0.0, "sentiment_corrected": False, "snoozed_until": None}

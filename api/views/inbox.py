@@ -9,6 +9,7 @@ from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.services.errors import ServiceError
 from api.pagination import NewestFirstCursorPagination
 from api.serializers.inbox import (
     AssignSerializer,
@@ -17,6 +18,7 @@ from api.serializers.inbox import (
     InboxReplySerializer,
     ReplySerializer,
     SentimentCorrectionSerializer,
+    SnoozeSerializer,
 )
 from api.views import examples as ex
 from api.views.base import OrgViewSet
@@ -42,7 +44,7 @@ class InboxItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgView
     pagination_class = NewestFirstCursorPagination
     perms = {"list": "inbox.view", "retrieve": "inbox.view", "assign": "inbox.work",
              "done": "inbox.work", "reopen": "inbox.work", "reply": "inbox.reply",
-             "sentiment": "inbox.work"}
+             "sentiment": "inbox.work", "snooze": "inbox.work", "unsnooze": "inbox.work"}
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -119,6 +121,41 @@ class InboxItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgView
     def reopen(self, request, pk=None):
         item = self.get_object()
         inbox_item_set_status(item=item, status=ItemStatus.OPEN, actor=self.actor)
+        return self._item(item)
+
+    @extend_schema(
+        summary="Snooze", request=SnoozeSerializer, responses={200: InboxItemSerializer},
+        description="The item leaves the open list until `until` (then it is back, and the "
+                    "token's user is notified). Only open items can be snoozed.",
+        examples=[OpenApiExample("Until Monday", value={"until": "2026-11-23T09:00:00+01:00"},
+                                 request_only=True), ITEM_EXAMPLE])
+    @action(detail=True, methods=["post"])
+    def snooze(self, request, pk=None):
+        from django.utils import timezone
+
+        from inbox.services.snooze import inbox_items_snooze, snooze_until_from
+
+        item = self.get_object()
+        serializer = SnoozeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            until = snooze_until_from(until=serializer.validated_data["until"],
+                                      now=timezone.now(), tz=timezone.get_current_timezone())
+            inbox_items_snooze(organization=self.organization, item_ids=[item.pk],
+                               until=until, actor=self.actor)
+        except ServiceError as exc:
+            raise exceptions.ValidationError({"until": [exc.message]}) from exc
+        return self._item(item)
+
+    @extend_schema(summary="Unsnooze", request=None, responses={200: InboxItemSerializer},
+                   description="Back to the open list now.", examples=[ITEM_EXAMPLE])
+    @action(detail=True, methods=["post"])
+    def unsnooze(self, request, pk=None):
+        from inbox.services.snooze import inbox_items_unsnooze
+
+        item = self.get_object()
+        inbox_items_unsnooze(organization=self.organization, item_ids=[item.pk],
+                             actor=self.actor)
         return self._item(item)
 
     @extend_schema(

@@ -28,10 +28,21 @@ class Sentiment(models.TextChoices):
     NEGATIVE = "negative", _("Negative")
 
 
+def not_snoozed(now) -> models.Q:
+    return models.Q(snoozed_until__isnull=True) | models.Q(snoozed_until__lte=now)
+
+
 class InboxItemQuerySet(TenantQuerySet):
     def visible(self):
         """Items the inbox shows: deletions on the platform are kept but hidden."""
         return self.filter(deleted_at__isnull=True)
+
+    def awake(self, now):
+        """Open items that are not snoozed at `now` (the open list and its count)."""
+        return self.filter(not_snoozed(now), status=ItemStatus.OPEN)
+
+    def snoozed(self, now):
+        return self.filter(status=ItemStatus.OPEN, snoozed_until__gt=now)
 
 
 class InboxItem(models.Model):
@@ -78,6 +89,11 @@ class InboxItem(models.Model):
     sentiment_score = models.FloatField(_("sentiment score"), null=True, blank=True)
     sentiment_corrected = models.BooleanField(_("sentiment corrected"), default=False,
                                               db_default=False)
+    # Snoozed: out of the open list until this time, then back (whoever snoozed it is told).
+    # The lists compare with the clock, so an item is back on time even if the worker is late.
+    snoozed_until = models.DateTimeField(_("snoozed until"), null=True, blank=True)
+    snoozed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", db_index=False)
     # Automation rules that acted on this item, in order: [{"id": 1, "name": "…", "actions": […]}]
     applied_rules = models.JSONField(default=list, blank=True)
     # Response metrics: the first reply sent and who sent it.
@@ -115,6 +131,10 @@ class InboxItem(models.Model):
                          condition=models.Q(parent__isnull=False)),
             models.Index(fields=["first_responder"], name="inbox_first_responder",
                          condition=models.Q(first_responder__isnull=False)),
+            models.Index(fields=["snoozed_until"], name="inbox_snoozed",
+                         condition=models.Q(snoozed_until__isnull=False)),
+            models.Index(fields=["snoozed_by"], name="inbox_snoozed_by",
+                         condition=models.Q(snoozed_by__isnull=False)),
         ]
         # The full-text GIN index is PostgreSQL-only; migration 0002 adds it there.
 
@@ -124,6 +144,13 @@ class InboxItem(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == ItemStatus.OPEN
+
+    @property
+    def is_snoozed(self) -> bool:
+        from django.utils import timezone
+
+        return (self.status == ItemStatus.OPEN and self.snoozed_until is not None
+                and self.snoozed_until > timezone.now())
 
     @property
     def author_initials(self) -> str:

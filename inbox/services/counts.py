@@ -7,8 +7,9 @@ accounts). Every change bumps the organisation's version, which retires all its 
 import hashlib
 
 from django.core.cache import cache
+from django.utils import timezone
 
-from inbox.models import InboxItem, ItemStatus
+from inbox.models import InboxItem
 
 TTL = 30  # seconds; changes made here invalidate at once, other processes' within TTL
 
@@ -28,8 +29,8 @@ def open_count(organization_id: int, account_ids: frozenset[int] | None = None) 
     key = _key(organization_id, account_ids)
     count = cache.get(key)
     if count is None:
-        qs = InboxItem.objects.filter(organization_id=organization_id, status=ItemStatus.OPEN,
-                                      deleted_at__isnull=True)
+        qs = InboxItem.objects.filter(organization_id=organization_id,
+                                      deleted_at__isnull=True).awake(timezone.now())
         if account_ids is not None:
             qs = qs.filter(account_id__in=account_ids)
         count = qs.count()

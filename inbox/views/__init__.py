@@ -7,6 +7,7 @@ from inbox.views.items import (
     item_note,
     item_reply,
     item_sentiment,
+    item_snooze,
     item_status,
     reply_decide,
     reply_retry,
@@ -27,6 +28,7 @@ __all__ = [
     "avatar", "bulk_status", "inbox", "inbox_new", "inbox_privacy", "inbox_settings",
     "inbox_settings_delete", "inbox_settings_edit", "item_assign", "item_detail", "item_flags",
     "item_note",
-    "item_reply", "item_sentiment", "item_status", "reply_decide", "reply_retry", "reply_state",
+    "item_reply", "item_sentiment", "item_snooze", "item_status", "reply_decide", "reply_retry",
+    "reply_state",
     "trends",
 ]

@@ -58,7 +58,9 @@ def bulk_status(request):
         "error": error, "message": message, "query": query,
         "items": [i for i in items if i.pk in listed],
         "removed": [i.pk for i in items if i.pk not in listed],
-        "changed": changed if action == "status" else [],  # only status changes undo
+        # Status changes and snoozes can be undone; the undo of a snooze brings them back.
+        "changed": changed if action in ("status", "snooze") else [],
+        "undo_action": "unsnooze" if action == "snooze" else "status",
         "undo_status": ItemStatus.OPEN if status == ItemStatus.DONE else ItemStatus.DONE,
         "inbox_settings": inbox_settings_for(request.organization),
     }, status=400 if error else 200)
@@ -84,6 +86,8 @@ def _apply(request, action: str, ids: list[int], scope, status: str) -> tuple[li
         return changed, ngettext("%(n)s item assigned to %(name)s.",
                                  "%(n)s items assigned to %(name)s.", n) % {
             "n": n, "name": who.display_name}
+    if action in ("snooze", "unsnooze"):
+        return _snooze(request, action, ids, scope)
     if action == "label":
         changed = services.inbox_items_add_label(
             organization=org, item_ids=ids, label=request.POST.get("label", ""), actor=actor,
@@ -99,3 +103,26 @@ def _apply(request, action: str, ids: list[int], scope, status: str) -> tuple[li
         return changed, ngettext("%(n)s item marked as done.", "%(n)s items marked as done.",
                                  n) % {"n": n}
     return changed, ngettext("%(n)s item reopened.", "%(n)s items reopened.", n) % {"n": n}
+
+
+def _snooze(request, action: str, ids: list[int], scope) -> tuple[list[int], str]:
+    from django.utils import formats, timezone
+
+    from inbox.services.snooze import inbox_items_snooze, inbox_items_unsnooze, snooze_until_from
+    from inbox.views.helpers import person_timezone
+
+    org, actor = request.organization, request.user
+    if action == "unsnooze":
+        changed = inbox_items_unsnooze(organization=org, item_ids=ids, actor=actor,
+                                       account_ids=scope)
+        return changed, ngettext("%(n)s item is back in the open list.",
+                                 "%(n)s items are back in the open list.", len(changed)) % {
+            "n": len(changed)}
+    tz = person_timezone(request)
+    until = snooze_until_from(preset=request.POST.get("snooze", ""), now=timezone.now(), tz=tz)
+    changed = inbox_items_snooze(organization=org, item_ids=ids, until=until, actor=actor,
+                                 account_ids=scope)
+    return changed, ngettext("%(n)s item snoozed until %(when)s.",
+                             "%(n)s items snoozed until %(when)s.", len(changed)) % {
+        "n": len(changed),
+        "when": formats.date_format(until.astimezone(tz), "SHORT_DATETIME_FORMAT")}

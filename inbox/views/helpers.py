@@ -36,7 +36,24 @@ def list_context(request: HttpRequest) -> dict:
         "bulk_assign_form": AssignForm(organization=org, prefix="bulk"),
         "filter_form": form, "filters": filters, "page": page, "since_id": newest,
         "query": filter_query(request), "inbox_settings": inbox_settings_for(org),
+        "snooze_presets": [(p["key"], p["label"]) for p in snooze_choices(request)],
     }
+
+
+def snooze_choices(request: HttpRequest) -> list[dict]:
+    """The snooze presets with the time each means for this person ("Tue 09:00")."""
+    from django.utils import formats, timezone
+
+    from inbox.services.snooze import snooze_presets
+
+    tz = person_timezone(request)
+    def when(moment) -> str:
+        local = moment.astimezone(tz)
+        day, date = formats.date_format(local, "D"), formats.date_format(local, "SHORT_DATE_FORMAT")
+        return f'{day} {date}, {formats.time_format(local, "TIME_FORMAT")}'
+
+    return [{"key": p.key, "label": p.label, "when": when(p.until)}
+            for p in snooze_presets(timezone.now(), tz)]
 
 
 def conversation_context(request: HttpRequest, item, **extra) -> dict:
@@ -56,6 +73,7 @@ def conversation_context(request: HttpRequest, item, **extra) -> dict:
         "account_problem": account_problem(item.account),
         "inbox_settings": inbox_settings_for(org),
         "sentiment_choices": Sentiment.choices,
+        "snooze_choices": snooze_choices(request),
         "sentiment_correction": item.sentiment_corrections.select_related(
             "corrected_by").first() if item.sentiment_corrected else None,
         **extra,
@@ -83,3 +101,12 @@ def list_filters_of_page(request: HttpRequest, query: str):
     form = FilterForm(QueryDict(query) or None, organization=request.organization,
                       user=request.user, account_ids=member_account_scope(request.membership))
     return form.filters()
+
+
+def person_timezone(request: HttpRequest):
+    """The signed-in person's time zone (their own, else the organisation's): 'tomorrow
+    morning' is their morning."""
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(getattr(request.user, "timezone", "") or request.organization.timezone
+                    or "UTC")

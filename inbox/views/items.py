@@ -3,6 +3,7 @@ import json
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -12,7 +13,12 @@ from inbox import services
 from inbox.forms import AssignForm, NoteForm, ReplyForm
 from inbox.models import InboxReply, ItemStatus
 from inbox.selectors import filtered_items, item_for_org, next_in_list
-from inbox.views.helpers import is_htmx, list_filters_of_page, list_query_of_page
+from inbox.views.helpers import (
+    is_htmx,
+    list_filters_of_page,
+    list_query_of_page,
+    person_timezone,
+)
 from inbox.views.listing import render_item_page
 
 
@@ -31,7 +37,7 @@ def _done(request, item, message: str = "", **extra):
     return redirect("inbox_item", org_slug=request.organization.slug, pk=item.pk)
 
 
-def _advance(request, item, message: str, *, undo_status: str = ""):
+def _advance(request, item, message: str, *, undo_status: str = "", undo_snooze: bool = False):
     """After Mark done, assign (and snooze): open the next conversation of the list the
     person is looking at, with the notice (and its undo) about the one just handled.
 
@@ -49,8 +55,10 @@ def _advance(request, item, message: str, *, undo_status: str = ""):
     following = next_in_list(org, filters, handled)
     if following is None and listed:  # nothing else to move to: stay on this one
         return render_item_page(request, handled, notice=message, update_row=True,
-                                undo_status=undo_status, query=query, nav_oob=True)
-    extra = {"notice": message, "undo_status": undo_status, "previous": handled,
+                                undo_status=undo_status, undo_snooze=undo_snooze, query=query,
+                                nav_oob=True)
+    extra = {"notice": message, "undo_status": undo_status, "undo_snooze": undo_snooze,
+             "previous": handled,
              "row_removed": not listed, "query": query, "nav_oob": True}
     suffix = f"?{query}" if query else ""
     if following is None:
@@ -103,6 +111,40 @@ def item_status(request, pk: int):
     if is_htmx(request):  # back in the open list: the list is fetched again to show it
         response["HX-Trigger-After-Settle"] = json.dumps({"inbox:relist": item.pk})
     return response
+
+
+@org_view("inbox.work")
+@require_POST
+def item_snooze(request, pk: int):
+    """Snooze until a preset or a chosen time (then the next conversation opens, with an
+    undo), or bring a snoozed conversation back now (`action=unsnooze`)."""
+    from inbox.forms import SnoozeForm
+    from inbox.services.snooze import inbox_items_snooze, inbox_items_unsnooze, snooze_until_from
+
+    item, org = _item(request, pk), request.organization
+    if request.POST.get("action") == "unsnooze":
+        inbox_items_unsnooze(organization=org, item_ids=[item.pk], actor=request.user)
+        response = _done(request, item, _("Back in the open list."), nav_oob=True)
+        if is_htmx(request):
+            response["HX-Trigger-After-Settle"] = json.dumps({"inbox:relist": item.pk})
+        return response
+    tz = person_timezone(request)
+    form = SnoozeForm(request.POST)
+    with timezone.override(tz):  # a picked time is the person's local time
+        valid = form.is_valid()
+    if not valid:
+        return render_item_page(request, item, status=400,
+                                notice=_("Choose when the conversation should come back."))
+    try:
+        until = snooze_until_from(preset=form.cleaned_data["preset"],
+                                  until=form.cleaned_data["until"], now=timezone.now(), tz=tz)
+        inbox_items_snooze(organization=org, item_ids=[item.pk], until=until,
+                           actor=request.user)
+    except ServiceError as exc:
+        return render_item_page(request, item, status=400, notice=exc.message)
+    when = formats.date_format(until.astimezone(tz), "SHORT_DATETIME_FORMAT")
+    return _advance(request, item, _("Snoozed until %(when)s.") % {"when": when},
+                    undo_snooze=True)
 
 
 @org_view("inbox.work")

@@ -39,6 +39,6 @@ def dashboard_summary(organization: Organization, user, *,
             status__in=[TargetState.FAILED, TargetState.UNCONFIRMED, TargetState.PAUSED]
         ).count(),
         "inbox_open": InboxItem.objects.for_org(organization).visible()
-        .filter(status="open").count(),
+        .awake(timezone.now()).count(),
         "upcoming": list(upcoming),
     }

@@ -52,6 +52,16 @@
   document.addEventListener("keydown", function (e) {
     if (!document.querySelector("[data-inbox]")) return;
     if (e.key === "Escape" && typing(e.target)) { e.target.blur(); return; }
+    var openMenu = e.key === "Escape" && document.querySelector("[data-snooze-menu][open]");
+    if (openMenu) { openMenu.open = false; openMenu.querySelector("summary").focus(); return; }
+    var inMenu = e.target.closest && e.target.closest("[data-snooze-menu][open]");
+    if (inMenu && (e.key === "ArrowDown" || e.key === "ArrowUp")) {
+      // Up and down move between the snooze choices, not through the list behind.
+      var choices = Array.prototype.slice.call(inMenu.querySelectorAll(".snooze-presets button"));
+      var at = choices.indexOf(e.target) + (e.key === "ArrowDown" ? 1 : -1);
+      if (choices[at]) { e.preventDefault(); choices[at].focus(); }
+      return;
+    }
     // Enter in the bulk label field adds the label (the form's first button would mark done).
     if (e.key === "Enter" && e.target.matches("[data-bulk-label]")) {
       e.preventDefault();
@@ -84,6 +94,17 @@
       case "r": focusIn(e, "[data-reply-form] textarea"); break;
       case "n": focusIn(e, "[data-note-form] textarea"); break;
       case "a": focusIn(e, "[data-assign-select]"); break;
+      case "s": {
+        // Open the snooze menu and put the focus on its first choice.
+        var menu = conv && conv.querySelector("[data-snooze-menu]");
+        if (menu) {
+          e.preventDefault();
+          menu.open = true;
+          var first = menu.querySelector(".snooze-presets button");
+          if (first) first.focus();
+        }
+        break;
+      }
       case "/": focusIn(e, "[data-inbox-filters] input[type=search]"); break;
       case "?": {
         var dialog = document.getElementById("inbox-shortcuts");

@@ -230,6 +230,49 @@ def test_mark_done_opens_the_next_conversation_and_the_count_drops(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_s_snoozes_the_conversation_until_tomorrow_and_the_snoozed_list_has_it(
+        signed_in_page, page, org, owner):
+    from tests.factories import ConnectedAccountFactory
+    from tests.inbox.factories import InboxItemFactory
+
+    account = ConnectedAccountFactory(organization=org)
+    for text in ("older question", "newer question"):
+        InboxItemFactory(organization=org, account=account, text=text)
+    newer = InboxItem.objects.get(text="newer question")
+    signed_in_page(owner)
+    page.goto(f"/o/{org.slug}/inbox/")
+    page.locator("[data-inbox-row]", has_text="newer question").locator(
+        "[data-row-link]").click()
+    conversation = page.locator("#conversation")
+    expect(conversation.locator(".thread-current")).to_contain_text("newer question")
+    conversation.locator(".thread-current").click()  # the keys work where the person reads
+    page.keyboard.press("s")
+    expect(conversation.get_by_role("button", name="In 1 hour")).to_be_focused()
+    page.keyboard.press("Escape")  # closes the menu again
+    tomorrow = conversation.get_by_role("button", name="Tomorrow morning")
+    expect(tomorrow).to_be_hidden()
+    page.keyboard.press("s")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")  # the arrows move between the choices
+    expect(tomorrow).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(conversation.locator(".thread-current")).to_contain_text("older question")
+    expect(conversation.get_by_role("status").first).to_contain_text("Snoozed until")
+    expect(page.locator(f"#item-row-{newer.pk}")).to_have_count(0)
+    expect(page.locator("#nav-inbox-count")).to_contain_text("1 open item")
+    newer.refresh_from_db()
+    assert newer.is_snoozed and newer.snoozed_until.hour in range(24)
+    page.goto(f"/o/{org.slug}/inbox/?status=snoozed")
+    row = page.locator(f"#item-row-{newer.pk}")
+    expect(row).to_contain_text("Snoozed until")
+    row.locator("[data-row-link]").click()
+    conversation.get_by_role("button", name="Unsnooze").click()
+    expect(conversation.get_by_role("status").first).to_contain_text("Back in the open list.")
+    newer.refresh_from_db()
+    assert not newer.is_snoozed
+
+
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("width", [1440, 390])
 def test_the_bulk_toolbar_never_covers_a_row(signed_in_page, page, org, owner, width):
     from tests.factories import ConnectedAccountFactory
