@@ -1,7 +1,7 @@
 """Sentences of the audit verbs the content app writes (see accounts.audit_text)."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.audit_text import Line, says
 from content.models.calendar import Weekday
@@ -37,7 +37,6 @@ POST = {
     "created": gettext_lazy("%(actor)s wrote the post “%(target)s”."),
     "updated": gettext_lazy("%(actor)s edited the post “%(target)s”."),
     "duplicated": gettext_lazy("%(actor)s duplicated the post “%(target)s”."),
-    "imported": gettext_lazy("%(actor)s imported the post “%(target)s” from a CSV file."),
     "submitted": gettext_lazy("%(actor)s submitted the post “%(target)s” for approval."),
     "approved": gettext_lazy("%(actor)s approved the post “%(target)s”."),
     "changes_requested": gettext_lazy(
@@ -102,11 +101,32 @@ PART = {
                                     "%(account)s again."),
 }
 
+def _imported(line: Line) -> str:
+    count = line.count("count")
+    return ngettext("%(actor)s imported %(count)d post from a file.",
+                    "%(actor)s imported %(count)d posts from a file.", count) % {
+        "actor": line.actor, "count": count}
+
+
+def _exported(line: Line) -> str:
+    count = line.count("count")
+    fmt = line.text("format").upper() or "CSV"
+    if line.text("scope") == "all":
+        return ngettext("%(actor)s exported %(count)d post (all posts) as %(format)s.",
+                        "%(actor)s exported %(count)d posts (all posts) as %(format)s.",
+                        count) % {"actor": line.actor, "count": count, "format": fmt}
+    return ngettext("%(actor)s exported %(count)d planned post as %(format)s.",
+                    "%(actor)s exported %(count)d planned posts as %(format)s.",
+                    count) % {"actor": line.actor, "count": count, "format": fmt}
+
+
 SENTENCES = {
     **{f"content.part.{verb}": _delivery(message) for verb, message in PART.items()},
     **{f"content.post.{verb}": says(message) for verb, message in POST.items()},
     **{f"content.target.{verb}": _delivery(message) for verb, message in TARGET.items()},
     "content.post.step_approved": _step_approved,
+    "content.post.imported": _imported,
+    "content.post.exported": _exported,
     "content.approval.restarted": says(gettext_lazy(
         "The review of the post “%(target)s” started again because the approval steps "
         "changed.")),

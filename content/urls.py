@@ -34,6 +34,7 @@ urlpatterns = [
     path("recurring/<int:pk>/stop/", recurrence.recurrence_stop_view, name="recurrence_stop"),
     path("import/", csv_import.csv_import_view, name="csv_import"),
     path("import/template.csv", csv_import.csv_template_view, name="csv_template"),
+    path("posts/export.<str:fmt>", csv_import.posts_export_view, name="posts_export"),
     path("compose/", compose.compose, name="compose"),
     path("compose/validate/", compose.compose_validate, name="compose_validate"),
     path("compose/split/", compose.compose_split, name="compose_split"),

@@ -27,6 +27,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
@@ -251,11 +252,12 @@ def user_agent() -> str:
     return f"socialmgr/0.1 (+{settings.SITE_URL})"
 
 
-def guarded_get(url: str, *, headers: dict | None = None, timeout: tuple[float, float] = (5, 10),
-                max_bytes: int = DEFAULT_MAX_BYTES, max_redirects: int = MAX_REDIRECTS,
-                session: requests.Session | None = None) -> GuardedResponse:
-    """GET a public URL safely. Raises UnsafeURL for a refused address, too many redirects
-    or a body over `max_bytes`, and requests.RequestException for network failures."""
+@contextmanager
+def guarded_stream(url: str, *, headers: dict | None = None,
+                   timeout: tuple[float, float] = (5, 10), max_redirects: int = MAX_REDIRECTS,
+                   session: requests.Session | None = None):
+    """The answer to a GET of a public URL after redirects (each hop re-checked), with the
+    body not read yet: `(final_url, response)`. Raises like `guarded_get`."""
     session = session or guarded_session()
     all_headers = {"User-Agent": user_agent(), **(headers or {})}
     current = url
@@ -268,21 +270,44 @@ def guarded_get(url: str, *, headers: dict | None = None, timeout: tuple[float, 
             if response.is_redirect and response.headers.get("Location"):
                 current = urljoin(current, response.headers["Location"])
                 continue
-            return GuardedResponse(
-                url=current, status_code=response.status_code,
-                headers=dict(response.headers), content=_read_capped(response, max_bytes),
-            )
+            yield current, response
+            return
     raise UnsafeURL(_("The address redirected too many times."))
 
 
-def _read_capped(response: requests.Response, max_bytes: int) -> bytes:
+def guarded_get(url: str, *, headers: dict | None = None, timeout: tuple[float, float] = (5, 10),
+                max_bytes: int = DEFAULT_MAX_BYTES, max_redirects: int = MAX_REDIRECTS,
+                session: requests.Session | None = None) -> GuardedResponse:
+    """GET a public URL safely. Raises UnsafeURL for a refused address, too many redirects
+    or a body over `max_bytes`, and requests.RequestException for network failures."""
+    with guarded_stream(url, headers=headers, timeout=timeout, max_redirects=max_redirects,
+                        session=session) as (final_url, response):
+        return GuardedResponse(
+            url=final_url, status_code=response.status_code,
+            headers=dict(response.headers), content=_read_capped(response, max_bytes),
+        )
+
+
+def _chunks_capped(response: requests.Response, max_bytes: int):
     declared = response.headers.get("Content-Length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise UnsafeURL(_("The answer is too large."))
-    chunks, total = [], 0
+    total = 0
     for chunk in response.iter_content(64 * 1024):
         total += len(chunk)
         if total > max_bytes:
             raise UnsafeURL(_("The answer is too large."))
-        chunks.append(chunk)
-    return b"".join(chunks)
+        yield chunk
+
+
+def _read_capped(response: requests.Response, max_bytes: int) -> bytes:
+    return b"".join(_chunks_capped(response, max_bytes))
+
+
+def copy_capped(response: requests.Response, fileobj, max_bytes: int) -> int:
+    """Stream the body into `fileobj` (never all in memory); UnsafeURL past `max_bytes`."""
+    total = 0
+    for chunk in _chunks_capped(response, max_bytes):
+        fileobj.write(chunk)
+        total += len(chunk)
+    return total

@@ -85,7 +85,7 @@ def test_the_template_is_downloadable_and_the_page_reports_errors(org, accounts,
     response = client.get(f"/o/{org.slug}/import/template.csv")
     assert response["Content-Type"].startswith("text/csv")
     header = response.content.decode().splitlines()[0]
-    assert header == "text,accounts,scheduled_at,labels,media_url"
+    assert header == "text,accounts,scheduled_at,labels,media_url,media_alt"
     assert template_csv().startswith("text,accounts")
     upload = SimpleUploadedFile("posts.csv", _csv("Hi,@nobody,,,"), content_type="text/csv")
     page = client.post(f"/o/{org.slug}/import/", {"file": upload})
