@@ -111,7 +111,8 @@ TARGET = Machine(
         T.PUBLISHING: frozenset(
             {T.PUBLISHED, T.SCHEDULED, T.FAILED, T.PAUSED, T.UNCONFIRMED, T.PUBLISHING}
         ),
-        T.PAUSED: frozenset({T.SCHEDULED, T.PENDING, T.CANCELLED}),
+        # paused → failed: the post's deadline passed while its account waited for a reconnect
+        T.PAUSED: frozenset({T.SCHEDULED, T.PENDING, T.FAILED, T.CANCELLED}),
         # a person decides: it went out (published), try again (scheduled), or give up
         T.UNCONFIRMED: frozenset({T.PUBLISHED, T.SCHEDULED, T.FAILED, T.CANCELLED}),
         T.FAILED: frozenset({T.SCHEDULED, T.PENDING, T.CANCELLED}),

@@ -34,7 +34,8 @@ from platforms.base import (
     Tokens,
 )
 from platforms.errors import AuthExpired, ProviderError, Rejected, Transient
-from platforms.http import HttpClient, pick
+from platforms.http import pick
+from platforms.mastodon.client import MastodonClient
 from platforms.mastodon.compatible import PAGE_SIZE, MastodonCompatibleProvider
 from platforms.mastodon.connect import tokens_from
 from platforms.mastodon.entities import STATUS_METRICS, metric_values
@@ -69,7 +70,8 @@ class SandboxProvider(MastodonCompatibleProvider):
     bare_word_is_tag = False  # the sandbox indexes every post: a word is a search
 
     def __init__(self) -> None:
-        self.client = HttpClient("Sandbox", session=_session())
+        # The sandbox speaks the Mastodon API, errors included.
+        self.client = MastodonClient(_session(), platform="Sandbox")
 
     # --- helpers ------------------------------------------------------------------------
     @staticmethod

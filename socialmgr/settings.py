@@ -379,6 +379,9 @@ DEMO_ACTIVITY_PER_MINUTE = 0.0 if TESTING else float(env_str("DEMO_ACTIVITY_PER_
 # publish call), attempts before a target fails, targets claimed per dispatcher run.
 PUBLISH_LEASE_SECONDS = env_int("PUBLISH_LEASE_SECONDS", 300)
 PUBLISH_MAX_ATTEMPTS = env_int("PUBLISH_MAX_ATTEMPTS", 8)
+# Hours after its planned time a post waits for an account that needs reconnecting; after
+# that it is not published there (it fails with the reason) rather than going out late.
+PUBLISH_RECONNECT_WAIT_HOURS = env_int("PUBLISH_RECONNECT_WAIT_HOURS", 24)
 PUBLISH_DISPATCH_BATCH = env_int("PUBLISH_DISPATCH_BATCH", 500)
 # Claimed targets per worker message (published concurrently by one task), threads per
 # worker process making the platform calls, and how far ahead (seconds) a dispatcher run

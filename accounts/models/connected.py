@@ -54,6 +54,9 @@ class ConnectedAccount(models.Model):
     expiry_reminder_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     settings = models.JSONField(default=dict, blank=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
+    # When the platform stopped accepting the tokens (status needs_reconnect); posts that
+    # wait for the reconnect say since when, and give up after their deadline.
+    needs_reconnect_since = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -2,8 +2,9 @@
 
 Every change is audited (`accounts.account.<verb>`). Other apps never touch an
 account's status or tokens directly: they call `account_mark_needs_reconnect` when a
-provider raised AuthExpired, and listen to `account_became_usable` to resume work
-that was paused for the account.
+provider raised AuthExpired (and `account_record_sync` after a call that worked), listen
+to `account_needs_reconnect` to pause work and tell people, and to `account_became_usable`
+to resume work that was paused for the account.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ logger = logging.getLogger(__name__)
 # Sent (after commit) when an account is active again after needs_reconnect/disabled:
 # the publishing pipeline and pollers resume the work they paused. kwargs: account.
 account_became_usable = Signal()
+# Sent (after commit) when the platform stopped accepting an account's tokens: the
+# publishing pipeline pauses its scheduled posts, people are notified. kwargs: account.
+account_needs_reconnect = Signal()
 
 MAX_ERROR_LENGTH = 1000
 
@@ -71,6 +75,7 @@ def account_connect(*, organization: Organization, provider_key: str, result: Co
     _apply_remote(account, remote)
     account.status = AccountStatus.ACTIVE
     account.disconnected_at = None
+    account.needs_reconnect_since = None
     account.last_error = ""
     account.set_tokens(result.tokens)
     account.settings = {**account.settings, **result.settings}
@@ -106,6 +111,7 @@ def account_reconnected(*, account: ConnectedAccount, result: ConnectResult, act
     account.set_tokens(result.tokens, keep_refresh_token=True)
     account.settings = {**account.settings, **result.settings}
     account.status = AccountStatus.ACTIVE
+    account.needs_reconnect_since = None
     account.last_error = ""
     account.save()
     audit_record(organization=account.organization, actor=actor,
@@ -149,7 +155,9 @@ def account_enable(*, account: ConnectedAccount, actor, request=None) -> None:
     # Expired tokens go straight to needs_reconnect rather than pretending to be usable.
     target = AccountStatus.NEEDS_RECONNECT if (
         account.token_expired and not account.has_refresh_token) else AccountStatus.ACTIVE
-    if not _set_status(account, expected={AccountStatus.DISABLED}, to=target):
+    since = timezone.now() if target == AccountStatus.NEEDS_RECONNECT else None
+    if not _set_status(account, expected={AccountStatus.DISABLED}, to=target,
+                       needs_reconnect_since=since):
         raise Conflict(_("Only a disabled account can be enabled."))
     audit_record(organization=account.organization, actor=actor,
                  verb="accounts.account.enabled", target=account, request=request)
@@ -175,8 +183,10 @@ def account_mark_needs_reconnect(*, account: ConnectedAccount, reason: str,
     """The platform no longer accepts the account's tokens (AuthExpired).
 
     Sets `needs_reconnect` (work for the account pauses: `account.is_usable` is False),
-    records the reason and emails the organisation's admins and owners once. Returns
-    True when this call changed the status.
+    records the reason and since when, and tells the organisation's admins and owners once
+    (an e-mail here, the in-app notification through `account_needs_reconnect`). The
+    platform's own words are kept as the reason. Returns True when this call changed the
+    status.
     """
     reason = (reason or _("The platform no longer accepts this account's authorisation."))
     reason = reason[:MAX_ERROR_LENGTH]
@@ -184,23 +194,35 @@ def account_mark_needs_reconnect(*, account: ConnectedAccount, reason: str,
     with transaction.atomic():
         changed = _set_status(account, expected={AccountStatus.ACTIVE},
                               to=AccountStatus.NEEDS_RECONNECT, last_error=reason,
-                              last_error_at=now)
+                              last_error_at=now, needs_reconnect_since=now)
         if not changed:
-            ConnectedAccount.objects.filter(pk=account.pk).update(last_error=reason,
-                                                                  last_error_at=now)
+            # Already waiting for a reconnect: keep the reason that started it (the
+            # platform's words), not a later "could not be renewed" echo of it.
+            (ConnectedAccount.objects.filter(pk=account.pk)
+             .exclude(status=AccountStatus.NEEDS_RECONNECT)
+             .update(last_error=reason, last_error_at=now))
             return False
         audit_record(organization=account.organization, actor=actor,
                      verb="accounts.account.needs_reconnect", target=account,
                      details={"reason": reason})
         transaction.on_commit(lambda: send_needs_reconnect_mail(account.pk))
+        transaction.on_commit(
+            lambda: account_needs_reconnect.send(ConnectedAccount, account=account))
     return True
 
 
 def account_record_sync(*, account: ConnectedAccount) -> None:
-    """A call to the platform for this account succeeded."""
+    """A publish, poll or metrics run for this account succeeded ("Last successful sync")."""
     now = timezone.now()
     ConnectedAccount.objects.filter(pk=account.pk).update(last_synced_at=now)
     account.last_synced_at = now
+
+
+def accounts_record_sync(*, account_ids) -> None:
+    """`account_record_sync` for many accounts in one UPDATE (the publishing hot path)."""
+    ids = set(account_ids)
+    if ids:
+        ConnectedAccount.objects.filter(pk__in=ids).update(last_synced_at=timezone.now())
 
 
 def account_record_error(*, account: ConnectedAccount, message: str) -> None:

@@ -21,7 +21,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import ConnectedAccount
-from accounts.services.connected_accounts import account_mark_needs_reconnect
+from accounts.services.connected_accounts import (
+    account_mark_needs_reconnect,
+    account_record_sync,
+)
 from analytics.models import MetricsSchedule, TargetMetrics
 from analytics.services.ingest import account_metrics_ingest, post_metrics_ingest
 from analytics.services.schedule import TRACK_DAYS, first_bucket
@@ -132,9 +135,13 @@ def metrics_collect_account(*, account_id: int, now: dt.datetime | None = None) 
         _release(schedule)
         return outcome
     try:
-        if schedule.account_due_at is None or schedule.account_due_at <= now:
+        account_due = schedule.account_due_at is None or schedule.account_due_at <= now
+        posts_due = TargetMetrics.objects.filter(account=account, next_due_at__lte=now).exists()
+        if account_due:
             outcome.account_snapshots = _collect_account_metrics(provider, account, schedule, now)
         outcome.post_snapshots = _collect_post_metrics(provider, account, now)
+        if account_due or posts_due:  # the platform answered: a successful sync
+            account_record_sync(account=account)
     except RateLimited as exc:
         outcome.stopped = "rate_limited"
         _rate_limited(account, schedule, exc, now)

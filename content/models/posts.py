@@ -1,3 +1,4 @@
+import datetime as dt
 import hashlib
 import json
 import uuid
@@ -156,6 +157,10 @@ class Post(models.Model):
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
+# last_error_code of a delivery paused until its account is reconnected.
+RECONNECT_WAIT_CODE = "account_needs_reconnect"
+
+
 class PostTargetQuerySet(TenantQuerySet):
     org_field = "post__organization"
 
@@ -227,6 +232,20 @@ class PostTarget(models.Model):
     @property
     def status_label(self) -> str:
         return TARGET.label(self.status)
+
+    @property
+    def waits_for_reconnect(self) -> bool:
+        """Paused because its account needs reconnecting (content.pipeline.resume)."""
+        return (self.status == TargetState.PAUSED
+                and self.last_error_code == RECONNECT_WAIT_CODE)
+
+    @property
+    def reconnect_deadline(self) -> dt.datetime | None:
+        """Until when it waits for the reconnect: its planned time + the configured wait."""
+        planned = self.post.scheduled_at or self.updated_at
+        if planned is None:
+            return None
+        return planned + dt.timedelta(hours=settings.PUBLISH_RECONNECT_WAIT_HOURS)
 
 
 class PostTargetMedia(models.Model):

@@ -61,3 +61,29 @@ def notify_target_problem(*, target: PostTarget, state: str, reason: str) -> Non
                 log.exception("could not email %s about target %s", email, target.pk)
 
     transaction.on_commit(send)
+
+
+def notify_needs_reconnect(*, account) -> int:
+    """In the app, to the organisation's admins and owners (they may reconnect it): the
+    platform stopped accepting the account. The e-mail goes from the accounts services."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from accounts.roles import Role
+
+    members = (Membership.objects.filter(organization_id=account.organization_id,
+                                         role__in=[Role.ADMIN, Role.OWNER], user__is_active=True)
+               .select_related("user"))
+    notices = []
+    for membership in members:
+        person = membership.user
+        with translation.override(getattr(person, "language", "") or
+                                  account.organization.language):
+            message = gettext("%(account)s needs to be reconnected: the platform no longer "
+                              "accepts its connection. Scheduled posts for it wait.") % {
+                "account": account.name}
+        notices.append(Notification(user=person, organization_id=account.organization_id,
+                                    verb="accounts.account.needs_reconnect",
+                                    actor_label="socialmgr", message=message[:300]))
+    Notification.objects.bulk_create(notices)
+    return len(notices)

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
+from accounts.services.connected_accounts import account_record_sync
 from accounts.services.errors import Conflict
 from content.models import PartState, TargetPart
 from content.pipeline.backoff import next_attempt
@@ -273,6 +274,7 @@ def _sent(part: TargetPart, lease: str, remote: RemotePost) -> PartClaim | bool 
                      verb=f"content.part.{part.kind}.published", target=part.target,
                      details={"part": part.pk, "position": part.position,
                               "remote_id": remote.id[:255]})
+        account_record_sync(account=part.target.account)
         following = (TargetPart.objects.filter(target_id=part.target_id,
                                                position__gt=part.position)
                      .order_by("position").first())

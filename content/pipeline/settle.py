@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import AuditEntry
+from accounts.services.connected_accounts import accounts_record_sync
 from content.models import PostTarget
 from content.pipeline.backoff import next_attempt
 from content.pipeline.dispatcher import parse_lease
@@ -85,6 +86,7 @@ def published_many(items: list[tuple[PostTarget, str, RemotePost]]) -> list[Post
                        details={"from": TargetState.PUBLISHING, "to": TargetState.PUBLISHED,
                                 "reason": "published", "post": t.post_id})
             for t in done)
+        accounts_record_sync(account_ids=[t.account_id for t in done])
         targets_settled.send(sender=PostTarget, targets=done)
     return done
 

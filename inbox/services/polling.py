@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import AccountStatus, ConnectedAccount
+from accounts.services.connected_accounts import account_record_sync
 from inbox.models import SOURCE_INBOX, InboxCursor
 from inbox.services.ingest import IngestRun, inbox_ingest_entries
 from lib.taskqueue import enqueue
@@ -127,11 +128,14 @@ def poll(cursor: InboxCursor, fetch: Callable[..., InboxPage], *, kind: str | No
     InboxCursor.objects.filter(pk=cursor.pk).update(
         last_polled_at=now, next_poll_at=now + (interval or poll_interval()), backoff=0,
         last_error="")
+    account_record_sync(account=account)
     return result
 
 
 def _failed(cursor, result, outcome, exc, *, delay, stop=False, disable=False) -> PollResult:
-    failures = cursor.backoff + 1
+    # A stopped cursor (the account needs reconnecting) is not failing: after the reconnect
+    # it polls at once, without a backoff.
+    failures = cursor.backoff if stop else cursor.backoff + 1
     if delay is None:
         delay = backoff_delay(failures)
     delay = max(float(delay), 1.0)
@@ -149,12 +153,8 @@ def _failed(cursor, result, outcome, exc, *, delay, stop=False, disable=False) -
 
 
 def _needs_reconnect(account: ConnectedAccount, exc: Exception) -> None:
-    """Hand over to the accounts service when it exists; otherwise set the status directly."""
-    try:
-        from accounts.services import account_mark_needs_reconnect  # type: ignore[attr-defined]
-    except ImportError:
-        ConnectedAccount.objects.filter(pk=account.pk).update(
-            status=AccountStatus.NEEDS_RECONNECT, last_error=str(exc)[:500])
-        return
-    account_mark_needs_reconnect(account=account, reason=str(exc))
+    """The accounts service pauses the account, audits it and tells its admins; its cursors
+    are skipped by the due query until it is reconnected (no retry loop)."""
+    from accounts.services import account_mark_needs_reconnect
 
+    account_mark_needs_reconnect(account=account, reason=getattr(exc, "message", "") or str(exc))

@@ -14,6 +14,10 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
 from accounts.models import AccountStatus
+from accounts.services.connected_accounts import (
+    account_mark_needs_reconnect,
+    account_record_sync,
+)
 from accounts.services.errors import Conflict, ServiceError
 from inbox.models import REPLY_TRANSITIONS, InboxItem, InboxReply, InboxSettings, ReplyStatus
 from lib.cas import compare_and_set
@@ -157,11 +161,9 @@ def inbox_reply_send(*, reply_id: int) -> SendOutcome:
         remote = get_provider(account.provider).reply(
             account, item.remote_id, reply.text, idempotency_key=str(reply.idempotency_key))
     except AuthExpired as exc:
-        from inbox.services.polling import _needs_reconnect
-
-        _needs_reconnect(account, exc)
-        return _fail(reply, _("The account %(handle)s needs to be reconnected.")
-                     % {"handle": account.handle})
+        account_mark_needs_reconnect(account=account, reason=exc.message or str(exc))
+        return _fail(reply, _("The account %(handle)s needs to be reconnected (%(reason)s).")
+                     % {"handle": account.handle, "reason": exc.message or str(exc)})
     except Rejected as exc:
         return _fail(reply, _("The platform refused the reply: %(reason)s")
                      % {"reason": exc.reason})
@@ -178,6 +180,7 @@ def inbox_reply_send(*, reply_id: int) -> SendOutcome:
         # Response metrics: only the first reply counts, whoever sent it.
         InboxItem.objects.filter(pk=item.pk, first_response_at__isnull=True).update(
             first_response_at=now, first_responder=reply.author)
+    account_record_sync(account=account)
     return SendOutcome(ReplyStatus.SENT)
 
 

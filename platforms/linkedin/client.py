@@ -2,9 +2,10 @@
 
 Every `/rest` call carries `LinkedIn-Version: YYYYMM` (settings.LINKEDIN_API_VERSION;
 versions are sunset on a rolling basis) and `X-Restli-Protocol-Version: 2.0.0`.
-Errors: 401 → AuthExpired; 429 → RateLimited, and since LinkedIn sends no
-Retry-After and resets its daily quotas at midnight UTC, `retry_after` is the time
-until then; 400/403/422 → Rejected with LinkedIn's `message`; 5xx → Transient.
+Errors: 401, and serviceErrorCode 65600 (invalid token) or 65601 (`EXPIRED_ACCESS_TOKEN`,
+`REVOKED_ACCESS_TOKEN`) whatever the status → AuthExpired; 429 → RateLimited, and since
+LinkedIn sends no Retry-After and resets its daily quotas at midnight UTC, `retry_after`
+is the time until then; 400/403/422 → Rejected with LinkedIn's `message`; 5xx → Transient.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ API = "https://api.linkedin.com"
 REST = f"{API}/rest"
 AUTHORIZE_URL = "https://www.linkedin.com/oauth/v2/authorization"
 TOKEN_URL = "https://www.linkedin.com/oauth/v2/accessToken"  # noqa: S105 - a URL
+AUTH_SERVICE_CODES = frozenset({65600, 65601})
+AUTH_CODES = frozenset({"INVALID_ACCESS_TOKEN", "EXPIRED_ACCESS_TOKEN", "REVOKED_ACCESS_TOKEN"})
 # LinkedIn's "little text" markup: these characters must be escaped in commentary.
 _RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
 _HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
@@ -58,6 +61,12 @@ def seconds_until_utc_midnight(now: dt.datetime | None = None) -> float:
 class LinkedInClient(HttpClient):
     def __init__(self) -> None:
         super().__init__("LinkedIn")
+
+    def is_auth_expired(self, response: requests.Response, body) -> bool:
+        if response.status_code == 401:
+            return True
+        return isinstance(body, dict) and (body.get("serviceErrorCode") in AUTH_SERVICE_CODES
+                                           or body.get("code") in AUTH_CODES)
 
     def raise_for(self, response: requests.Response, *, secrets: list[str] | None = None) -> None:
         if response.status_code == 429:

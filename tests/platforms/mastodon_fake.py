@@ -20,6 +20,17 @@ def fixture(name: str):
     return json.loads((FIXTURES / f"{name}.json").read_text())
 
 
+def fixture_text(name: str) -> str:
+    """A recorded non-JSON answer (e.g. the HTML error page some servers send)."""
+    return (FIXTURES / name).read_text()
+
+
+def add_invalid_bearer_token(rsps: responses.RequestsMock, method: str, path: str) -> None:
+    """What some Mastodon-API servers answer for a dead token: 400 text/html, not 401 JSON."""
+    rsps.add(method, f"{BASE}{path}", status=400, content_type="text/html",
+             body=fixture_text("error_invalid_bearer_token.html"))
+
+
 def make_account(*, software: str = "mastodon", configuration: dict | None = None, **kwargs):
     kwargs.setdefault("external_id", f"{ACCOUNT_ID}@social.example")
     account = ConnectedAccountFactory(

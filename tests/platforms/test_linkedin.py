@@ -259,6 +259,10 @@ def test_rate_limit_without_retry_after_waits_until_utc_midnight(account, rsps):
 
 @pytest.mark.parametrize(("fixture", "status", "error"), [
     ("error_401_revoked", 401, AuthExpired),
+    ("error_401_expired", 401, AuthExpired),
+    ("error_401_invalid", 401, AuthExpired),
+    # serviceErrorCode 65601 means a dead token whatever the HTTP status says
+    ("error_401_revoked", 400, AuthExpired),
     ("error_400", 400, Rejected),
     ("error_403", 403, Rejected),
 ])

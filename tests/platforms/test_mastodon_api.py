@@ -116,7 +116,11 @@ def test_idempotency_key_is_stable_and_skipped_for_takahe(rsps, provider):
 
 @pytest.mark.parametrize(("status", "body", "error"), [
     (403, {"error": "The access token is invalid"}, AuthExpired),
-    (403, {"error": "This action is outside the authorized scopes"}, AuthExpired),
+    (401, {"error": "The access token was revoked"}, AuthExpired),
+    (400, {"error": "invalid_token", "error_description": "The access token expired"},
+     AuthExpired),
+    # a valid token that may not do this: reconnecting would not help, the reason is shown
+    (403, {"error": "This action is outside the authorized scopes"}, Rejected),
     (403, {"error": "This action is not allowed"}, Rejected),
     (422, {"error": "Validation failed: Text character limit of 500 exceeded"}, Rejected),
     (400, "Status is too long", Rejected),  # Takahē
@@ -129,6 +133,15 @@ def test_error_shapes_map_to_typed_errors(rsps, provider, status, body, error):
         provider.publish(fake.make_account(), PublishRequest(text="x", idempotency_key="e"))
     if error is Rejected:
         assert (body["error"] if isinstance(body, dict) else body) in info.value.reason
+
+
+def test_a_400_html_invalid_bearer_token_page_is_auth_expired_in_its_own_words(rsps, provider):
+    """Some Mastodon-API servers answer a dead token with `400 text/html`."""
+    fake.add_invalid_bearer_token(rsps, responses.POST, "/api/v1/statuses")
+    with pytest.raises(AuthExpired) as info:
+        provider.publish(fake.make_account(), PublishRequest(text="x", idempotency_key="h"))
+    assert "Invalid Bearer token" in info.value.message
+    assert "[redacted]" not in info.value.message and "<" not in info.value.message
 
 
 def test_rate_limit_reads_the_iso_reset_header(rsps, provider):

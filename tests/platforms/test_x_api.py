@@ -187,6 +187,19 @@ def test_find_published_matches_text_despite_tco_links(rsps, provider):
     assert found and found.id == "1445880548472328192"
 
 
+@pytest.mark.parametrize(("fixture", "status"), [
+    ("error_unauthorized", 401),  # v2 problem+json
+    ("error_89_invalid_token", 401),  # v1.1 (media): code 89
+    ("error_89_invalid_token", 400),  # code 89 is a dead token whatever the status
+])
+def test_a_dead_token_is_auth_expired(rsps, provider, fixture, status):
+    rsps.add(responses.POST, f"{fake.API}/2/tweets", status=status, json=fake.fixture(fixture))
+    with pytest.raises(AuthExpired) as info:
+        provider.publish(fake.make_account(), PublishRequest(text="x"))
+    if fixture == "error_89_invalid_token":
+        assert "Invalid or expired token." in info.value.message
+
+
 def test_tokens_never_reach_logs(rsps, provider, caplog):
     rsps.add(responses.POST, f"{fake.API}/2/tweets", status=401,
              json=fake.fixture("error_unauthorized"))
