@@ -97,14 +97,28 @@ def _target(entry: AuditEntry, names: dict[str, str]) -> str:
     return label or _("(removed)")
 
 
+def via_of(entry: AuditEntry) -> str:
+    """How a program made the change for the person, or "" (in the app)."""
+    details = entry.details if isinstance(entry.details, dict) else {}
+    via = details.get("via")
+    if not isinstance(via, dict) or not isinstance(via.get("token"), str):
+        return ""
+    if via.get("channel") == "mcp":
+        return _("Made by an AI agent (MCP) with the token “%(name)s”.") % {"name": via["token"]}
+    return _("Made through the API with the token “%(name)s”.") % {"name": via["token"]}
+
+
 def describe(entry: AuditEntry, names: dict[str, str] | None = None) -> str:
     names = names or {}
     sentence = _SENTENCES.get(entry.verb)
     line = Line(entry=entry, actor=_actor(entry), target=_target(entry, names), names=names)
     if sentence is None:
-        return _("%(actor)s made a change (%(target)s).") % {"actor": line.actor,
+        text = _("%(actor)s made a change (%(target)s).") % {"actor": line.actor,
                                                             "target": line.target}
-    return sentence(line)
+    else:
+        text = sentence(line)
+    via = via_of(entry)
+    return f"{text} {via}" if via else text
 
 
 def describe_all(entries: Iterable[AuditEntry]) -> list[tuple[AuditEntry, str, str]]:

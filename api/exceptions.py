@@ -34,7 +34,7 @@ STATE_CODES = {"conflict", "illegal_transition", "state", "busy", "target_busy",
                "not_editable", "revoked"}
 
 
-def _field_errors(detail, prefix: str = "", out: dict | None = None) -> dict:
+def field_errors(detail, prefix: str = "", out: dict | None = None) -> dict:
     """DRF's nested ErrorDetail structure → {"field.path": [{"code", "message"}]} (flat)."""
     out = {} if out is None else out
     if isinstance(detail, dict):
@@ -43,11 +43,11 @@ def _field_errors(detail, prefix: str = "", out: dict | None = None) -> dict:
                 path = prefix  # a nested object's own problem belongs to the object
             else:
                 path = f"{prefix}.{key}" if prefix else str(key)
-            _field_errors(value, path, out)
+            field_errors(value, path, out)
     elif isinstance(detail, list) and any(isinstance(v, dict | list) for v in detail):
         for index, value in enumerate(detail):  # a list of objects: number them
             if value:
-                _field_errors(value, f"{prefix}.{index}" if prefix else str(index), out)
+                field_errors(value, f"{prefix}.{index}" if prefix else str(index), out)
     else:
         values = detail if isinstance(detail, list) else [detail]
         out.setdefault(prefix or "non_field_errors", []).extend(
@@ -74,7 +74,7 @@ def api_exception_handler(exc, context):
         return _provider_error(exc)
     if isinstance(exc, exceptions.ValidationError):
         return error_response(400, _("Invalid input."), "invalid",
-                              errors=_field_errors(exc.detail))
+                              errors=field_errors(exc.detail))
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

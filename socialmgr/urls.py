@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from accounts.views import public
 from accounts.views.connected import flow as connect_flow
 from analytics.views.links import follow as short_link_follow
 from content.ical import ical_feed
 from inbox.views import webhooks as webhook_views
+from mcp_server.http import mcp_endpoint
 from socialmgr import status as ops_views
 from socialmgr.overview import views as overview_views
 from socialmgr.portability import views as portability_views
@@ -47,6 +48,9 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include(org_patterns)),
     # Public REST API; token-authenticated and scoped to the token's organisation.
     path("api/v1/", include("api.urls")),
+    # MCP for AI agents (streamable HTTP), with the same tokens; with or without the slash.
+    path("mcp/", mcp_endpoint, name="mcp"),
+    re_path(r"^mcp$", mcp_endpoint),
     path("admin/", admin.site.urls),
 ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -39,6 +40,8 @@ def tokens(request):
     status = 200 if request.method == "GET" or issued else 400
     return render(request, "api/tokens.html", {
         "form": form, "issued": issued,
+        # AI agents use the same tokens over MCP (mcp_server/, mounted by the project urls).
+        "mcp_url": request.build_absolute_uri(reverse("mcp")),
         "tokens": ApiToken.objects.for_org(org).select_related("created_by"),
     }, status=status)
 

@@ -7,6 +7,7 @@ from functools import cached_property
 
 from rest_framework import viewsets
 
+from accounts.audit import audit_via
 from api.services.tokens import Principal
 from content.services.access import acting_as
 
@@ -28,6 +29,9 @@ class OrgScopedMixin:
             # The content services act with the token's capped membership, not the
             # creator's stored role: the same rules as the UI, at the token's role.
             self._acting_stack.enter_context(acting_as(request.auth.membership))
+            token = request.auth.token
+            self._acting_stack.enter_context(audit_via(
+                "api", token_name=token.name, token_prefix=token.prefix))
 
     @property
     def principal(self) -> Principal:

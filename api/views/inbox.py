@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from accounts.services.errors import ServiceError
 from api.pagination import NewestFirstCursorPagination
+from api.queries import inbox_items
 from api.serializers.inbox import (
     AssignSerializer,
     InboxFilterSerializer,
@@ -23,7 +24,7 @@ from api.serializers.inbox import (
 from api.views import examples as ex
 from api.views.base import OrgViewSet
 from inbox.models import InboxItem, ItemStatus
-from inbox.selectors import ItemFilters, filtered_items, member_account_scope, scoped_items
+from inbox.selectors import member_account_scope, scoped_items
 from inbox.services import (
     inbox_item_assign,
     inbox_item_set_status,
@@ -55,15 +56,7 @@ class InboxItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgView
             return scoped_items(self.organization, scope).visible()
         filters = InboxFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        f = filters.validated_data
-        return filtered_items(self.organization, ItemFilters(
-            account=f.get("account"), platform=f.get("platform", ""), kind=f.get("kind", ""),
-            status="" if f["status"] == "all" else f["status"], urgent=f["urgent"],
-            assignee=f.get("assignee", ""), date_from=f.get("date_from"),
-            date_to=f.get("date_to"), q=f.get("q", ""), sentiment=f.get("sentiment", ""),
-            user_id=self.actor.pk,
-            account_ids=scope,
-        )).select_related("account")
+        return inbox_items(self.organization, self.membership, filters.validated_data)
 
     def _item(self, item: InboxItem) -> Response:
         item = InboxItem.objects.for_org(self.organization).get(pk=item.pk)

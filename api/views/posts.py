@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.pagination import NewestFirstCursorPagination
+from api.queries import filter_posts, visible_posts
 from api.serializers.posts import (
     ApproveSerializer,
     CancelSerializer,
@@ -22,7 +23,7 @@ from api.serializers.posts import (
 from api.views import examples as ex
 from api.views.base import OrgViewSet
 from content.models import Post, PostTarget
-from content.selectors import posts_visible_to, posts_with_targets
+from content.selectors import posts_visible_to
 from content.services.posts import post_create, post_delete, post_update
 from content.services.workflow import (
     post_approve,
@@ -80,26 +81,14 @@ class PostViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Post.objects.none()
-        # As in the UI: posts going only to accounts the member may not use are 404s.
-        return posts_visible_to(self.membership, posts_with_targets(self.organization))
+        return visible_posts(self.membership, self.organization)
 
     def filter_queryset(self, queryset):
         if self.action != "list":
             return queryset
         filters = PostFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        f = filters.validated_data
-        if "status" in f:
-            queryset = queryset.filter(status=f["status"])
-        if "account" in f:
-            queryset = queryset.filter(targets__account_id=f["account"])
-        if "label" in f:
-            queryset = queryset.filter(labels__id=f["label"])
-        if "scheduled_from" in f:
-            queryset = queryset.filter(scheduled_at__gte=f["scheduled_from"])
-        if "scheduled_to" in f:
-            queryset = queryset.filter(scheduled_at__lt=f["scheduled_to"])
-        return queryset.distinct()
+        return filter_posts(queryset, filters.validated_data)
 
     def _fresh(self, post: Post, code: int = status.HTTP_200_OK) -> Response:
         post = self.get_queryset().get(pk=post.pk)
