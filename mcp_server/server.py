@@ -9,13 +9,13 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp_types import ToolAnnotations
 from pydantic import BaseModel, Field
 
-from analytics.selectors.period import PRESETS
+from api.serializers.analytics import SummaryQuerySerializer
+from api.serializers.inbox import InboxFilterSerializer
+from api.serializers.posts import PostFilterSerializer
 from api.views.accounts import ConnectedAccountViewSet
 from api.views.analytics import AnalyticsViewSet
 from api.views.inbox import InboxItemViewSet
 from api.views.posts import PostViewSet
-from content.workflows import POST
-from inbox.models import ItemKind, ItemStatus, Sentiment
 from mcp_server import actions
 from mcp_server.calls import PrincipalSource, call
 
@@ -28,12 +28,18 @@ INSTRUCTIONS = (
     "ids are not found."
 )
 
-# Dynamic Literals: the schema lists the states an agent may name (from the models).
-PostStatus = Literal[tuple(sorted(POST.names))]  # type: ignore[valid-type]
-InboxStatus = Literal[(*ItemStatus.values, "all")]  # type: ignore[valid-type]
-InboxKind = Literal[tuple(ItemKind.values)]  # type: ignore[valid-type]
-SentimentFilter = Literal[(*Sentiment.values, "none")]  # type: ignore[valid-type]
-Range = Literal[tuple(key for key, _label in PRESETS)]  # type: ignore[valid-type]
+
+
+def _choices(serializer_class, name: str):
+    """The values the REST API's filter accepts, as a Literal: the schema lists them."""
+    return Literal[tuple(serializer_class().fields[name].choices)]  # type: ignore[valid-type]
+
+
+PostStatus = _choices(PostFilterSerializer, "status")
+InboxStatus = _choices(InboxFilterSerializer, "status")
+InboxKind = _choices(InboxFilterSerializer, "kind")
+SentimentFilter = _choices(InboxFilterSerializer, "sentiment")
+Range = _choices(SummaryQuerySerializer, "range")
 
 Limit = Annotated[int, Field(ge=1, le=actions.MAX_LIMIT, description="Rows per page.")]
 Offset = Annotated[int, Field(ge=0, description="Rows to skip (`next_offset` of the "
@@ -130,7 +136,8 @@ def build_server(source: PrincipalSource) -> MCPServer:
                          q: Annotated[str | None, Field(description="Full-text search.")] = None,
                          limit: Limit = 20, offset: Offset = 0) -> dict:
         """Inbox items (comments, mentions, replies, direct messages, listening hits),
-        newest first; open ones unless `status` says otherwise."""
+        newest first. `open` (the default) leaves out snoozed items; `all` is every
+        status."""
         return await call(source, ctx, inbox["list"], lambda p: actions.list_inbox(
             p, status=status, account_id=account_id, kind=kind, sentiment=sentiment, q=q,
             limit=limit, offset=offset))
