@@ -30,6 +30,7 @@ DEMO_ACCOUNTS = [
     ("acme_support", "Acme Support", "x"),
     ("acme_careers", "Acme Coffee Careers", "linkedin"),
     ("acme_cafe_pics", "Acme Café Moments", "instagram"),
+    ("acme_threads", "Acme Coffee Threads", "threads"),
 ]
 STATE_FILE = "sandbox.json"
 

@@ -63,9 +63,9 @@ UPCOMING = [
     ("Autumn blend", "Ein Herbst in der Tasse: Unsere Herbstmischung ist ab Freitag wieder da.",
      "", (0, 1)),
     ("", "Saturday cupping at the Kreuzberg shop: six coffees, one favourite. 11 o'clock, free "
-     "entry, no booking needed.", "kreuzberg-shop.jpg", (0, 1, 4)),
+     "entry, no booking needed.", "kreuzberg-shop.jpg", (0, 1, 4, 5)),
     ("Brewing tips", "Your espresso tastes bitter? Try a coarser grind and a shorter shot before "
-     "you blame the beans.", "", (0, 2)),
+     "you blame the beans.", "", (0, 2, 5)),
     ("", "Support hours over the holidays: we answer every day from 9 to 17, also on Sundays.",
      "", (2,)),
     ("Hiring", "Five things our baristas love about working at Acme, told by the team itself.",
@@ -75,7 +75,7 @@ UPCOMING = [
     ("Behind the scenes", "Why we roast lighter in autumn, and why you will taste the "
      "difference.", "beans.jpg", (0, 3)),
     ("", "Latte art Friday: show us your best heart, tulip or rosetta and tag us.",
-     "flat-white.jpg", (4, 1)),
+     "flat-white.jpg", (4, 1, 5)),
     ("Autumn blend", "Last call for the autumn blend subscription: order by Sunday for the "
      "first delivery next week.", "", (0, 1, 2)),
     ("", "Danke für 1.000 Bewertungen im Onlineshop! Zur Feier gibt es am Montag 10 % auf alles.",

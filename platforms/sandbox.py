@@ -46,7 +46,9 @@ LIMITS_CACHE_SECONDS = 10 * 60
 POST_METRICS = (*STATUS_METRICS, ("impressions", "impressions_count"))
 # The networks a sandbox account can be shaped like (sandbox/shapes.py), by their own names.
 SHAPE_NAMES = {"mastodon": "Mastodon", "bluesky": "Bluesky", "x": "X", "linkedin": "LinkedIn",
-               "instagram": "Instagram"}
+               "instagram": "Instagram", "threads": "Threads"}
+# The counting rules a shape may name (platforms.limits.Limits.counting).
+SHAPE_COUNTINGS = {"mastodon", "graphemes", "weighted", "bytes_emoji", "chars"}
 
 
 def _session() -> requests.Session:
@@ -200,6 +202,11 @@ class SandboxProvider(MastodonCompatibleProvider):
                 limits, max_chars=shape.get("max_characters", limits.max_chars),
                 max_media=shape.get("max_media_attachments", limits.max_media),
                 url_length=shape.get("characters_reserved_per_url", limits.url_length))
+            counting = shape.get("counting", "mastodon")
+            if counting != "mastodon":  # counted as that network counts (Threads: emoji bytes)
+                limits = dataclasses.replace(limits, counting=counting, url_length=None)
+            if shape.get("mixed_media"):
+                limits = dataclasses.replace(limits, mixed_media_allowed=True)
         return limits
 
     # --- analytics ----------------------------------------------------------------------
@@ -226,6 +233,10 @@ def _shape_settings(shape: dict) -> dict:
         value = shape.get(name)
         if isinstance(value, int) and not isinstance(value, bool) and value > 0:
             kept[name] = value
+    if shape.get("counting") in SHAPE_COUNTINGS:
+        kept["counting"] = shape["counting"]
+    if shape.get("mixed_media") is True:
+        kept["mixed_media"] = True
     metrics = shape.get("metrics")
     if isinstance(metrics, list):
         kept["metrics"] = [str(m)[:20] for m in metrics if isinstance(m, str)][:10]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from lib.counting import count_mastodon
+from lib.counting import text_length
 from sandbox import render, shapes, world
 from sandbox.paging import page
 from sandbox.state import State
@@ -149,14 +149,17 @@ def _validate_status(state: State, account: dict, text: str, media_ids: list[str
     k = state.knobs
     max_characters, max_media, url_length = (k.max_characters, k.max_media_attachments,
                                              k.characters_reserved_per_url)
+    counting, mixed_media = "mastodon", False
     if account.get("shape") and account["shape"] != shapes.DEFAULT:
         shape = shapes.shape_of(account)  # a shaped account has its network's limits
         max_characters, max_media, url_length = (shape["max_characters"],
                                                  shape["max_media_attachments"],
                                                  shape["characters_reserved_per_url"])
+        counting = shape.get("counting", "mastodon")  # and counts text as that network does
+        mixed_media = bool(shape.get("mixed_media", False))
     if not text.strip() and not media_ids:
         raise HttpError(422, "Validation failed: Text can't be blank")
-    if count_mastodon(text, url_length=url_length) > max_characters:
+    if text_length(text, counting, url_length=url_length) > max_characters:
         raise HttpError(422, f"Validation failed: Text character limit of {max_characters} "
                         "exceeded")
     if len(media_ids) > max_media:
@@ -168,7 +171,7 @@ def _validate_status(state: State, account: dict, text: str, media_ids: list[str
             raise HttpError(422, "Validation failed: Media attachments are invalid or already "
                             "attached to a post")
     kinds = {state.world["media"][m]["type"] == "video" for m in media_ids}
-    if len(kinds) > 1:
+    if len(kinds) > 1 and not mixed_media:
         raise HttpError(422, "Validation failed: Cannot attach a video to a post that already "
                         "contains images")
     if reply_to:

@@ -1,5 +1,7 @@
-"""Network shapes: a sandbox account can behave like a Mastodon-, Bluesky-, X-, LinkedIn- or
-Instagram-like account, each with its own text and media limits and its own metrics.
+"""Network shapes: a sandbox account can behave like a Mastodon-, Bluesky-, X-, LinkedIn-,
+Instagram- or Threads-like account, each with its own text and media limits, its own way of
+counting text (`counting`, a `Limits.counting` rule; Mastodon's when absent) and its own
+metrics.
 
 The shape is chosen when the account is created (the authorisation page's `shape` field) and
 is reported on the account (`sandbox_shape` in `verify_credentials`), so clients can show the
@@ -27,6 +29,12 @@ SHAPES: dict[str, dict] = {
     "instagram": {"label": "Instagram-like", "max_characters": 2200, "max_media_attachments": 10,
                   "characters_reserved_per_url": 23, "colour": (193, 53, 132),
                   "metrics": ["impressions", "reach", "saves"]},
+    # Threads: 500 characters with emoji counted as their UTF-8 bytes, carousels of up to 20
+    # images and videos mixed, views (impressions) and quotes.
+    "threads": {"label": "Threads-like", "max_characters": 500, "max_media_attachments": 20,
+                "characters_reserved_per_url": 23, "colour": (16, 16, 16),
+                "counting": "bytes_emoji", "mixed_media": True,
+                "metrics": ["impressions", "quotes"]},
 }
 
 
@@ -41,4 +49,6 @@ def public(key: str) -> dict:
             "max_characters": shape["max_characters"],
             "max_media_attachments": shape["max_media_attachments"],
             "characters_reserved_per_url": shape["characters_reserved_per_url"],
+            "counting": shape.get("counting", "mastodon"),
+            "mixed_media": bool(shape.get("mixed_media", False)),
             "metrics": list(shape["metrics"])}

@@ -69,11 +69,13 @@ def test_seed_demo_builds_a_working_week_once_and_reset_restores_it(demo_env):
     accounts = list(ConnectedAccount.objects.for_org(org).connected())
     assert first["accounts"] >= 5
     assert {a.settings["shape"]["key"] for a in accounts} >= {
-        "mastodon", "bluesky", "x", "linkedin", "instagram"}
+        "mastodon", "bluesky", "x", "linkedin", "instagram", "threads"}
     assert all(a.last_synced_at and a.avatar_url.endswith(".png") for a in accounts)
     limits = {a.settings["shape"]["key"]: a.settings["shape"]["max_characters"]
               for a in accounts}
     assert limits["x"] == 280 and limits["bluesky"] == 300 and limits["linkedin"] == 3000
+    threads = next(a for a in accounts if a.settings["shape"]["key"] == "threads")
+    assert threads.settings["shape"]["counting"] == "bytes_emoji"
 
     published = PostTarget.objects.for_org(org).filter(status="published")
     oldest = min(published.values_list("published_at", flat=True))

@@ -85,3 +85,13 @@ class TestSandboxConformance(ProviderConformance):
     @pytest.fixture
     def harness(self, sandbox, connect_sandbox_account, org):
         return SandboxHarness(sandbox, connect_sandbox_account, org)
+
+
+def test_a_threads_shaped_account_has_threads_limits(connect_sandbox_account, org):
+    account = connect_sandbox_account(org, "acme_threads", shape="threads")
+    provider = get_provider("sandbox")
+    limits = provider.limits(account)
+    assert (limits.max_chars, limits.counting, limits.max_media) == (500, "bytes_emoji", 20)
+    assert limits.mixed_media_allowed and limits.url_length is None
+    assert provider.platform_label(account) == "Sandbox (like Threads)"
+    assert "too_long" in {p.code for p in provider.validate(account, "a" * 497 + "🎄", [])}

@@ -44,11 +44,12 @@ def connect_sandbox_account(sandbox, db):
     from accounts.services.connected_accounts import account_connect
     from platforms.registry import get_provider
 
-    def connect(organization, username: str, *, display_name: str = "", actor=None):
+    def connect(organization, username: str, *, display_name: str = "", actor=None,
+                shape: str = ""):
         provider = get_provider("sandbox")
         start = provider.connect_start(redirect_uri=CALLBACK, organization=organization)
         params = sandbox.authorize(start.redirect_url, username=username,
-                                   display_name=display_name)
+                                   display_name=display_name, shape=shape)
         result = provider.connect_complete(redirect_uri=CALLBACK, state=start.state,
                                            params=params, organization=organization)
         return account_connect(organization=organization, provider_key="sandbox",

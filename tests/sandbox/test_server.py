@@ -125,6 +125,19 @@ def test_reply_to_a_missing_status_and_too_long_text_are_refused(sandbox, token)
     assert _post(sandbox, token, url_text).status_code == 200
 
 
+def test_a_threads_shaped_account_counts_emoji_as_bytes_and_mixes_media(sandbox):
+    created = sandbox._admin("POST", "accounts", {"username": "brand_threads",
+                                                  "shape": "threads"})
+    token = created["access_token"]
+    shape = created["account"]["sandbox_shape"]
+    assert (shape["key"], shape["max_characters"], shape["max_media_attachments"],
+            shape["counting"], shape["mixed_media"]) == ("threads", 500, 20, "bytes_emoji", True)
+    # 496 letters and a 4-byte emoji are 500 as Threads counts; one letter more is too long.
+    assert _post(sandbox, token, "a" * 496 + "🎄").status_code == 200
+    too_long = _post(sandbox, token, "a" * 497 + "🎄")
+    assert too_long.status_code == 422 and "500" in too_long.json()["error"]
+
+
 def test_notifications_page_with_link_headers(sandbox, token):
     account_id = requests.get(f"{sandbox.url}/api/v1/accounts/verify_credentials",
                               headers=_auth(token), timeout=10).json()["id"]
