@@ -137,6 +137,12 @@ SENTENCES = {
                                   ngettext_lazy("%(actor)s reopened %(count)d conversation.",
                                                 "%(actor)s reopened %(count)d conversations.",
                                                 "count")),
+    "inbox.item.hidden": lambda line: str(_(
+        "%(actor)s hid the reply by %(author)s on %(platform)s.")) % {
+        "actor": line.actor, "author": _author(line), "platform": line.text("platform")},
+    "inbox.item.unhidden": lambda line: str(_(
+        "%(actor)s made the reply by %(author)s visible on %(platform)s again.")) % {
+        "actor": line.actor, "author": _author(line), "platform": line.text("platform")},
     "inbox.item.assigned": _assigned,
     "inbox.item.snoozed": _snoozed,
     "inbox.item.unsnoozed": _items(gettext_lazy("%(actor)s brought the snoozed conversation "

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/snooze/", views.item_snooze, name="inbox_item_snooze"),
     path("<int:pk>/note/", views.item_note, name="inbox_item_note"),
     path("<int:pk>/sentiment/", views.item_sentiment, name="inbox_item_sentiment"),
+    path("<int:pk>/hide/", views.item_hide, name="inbox_item_hide"),
     path("<int:pk>/reply/", views.item_reply, name="inbox_item_reply"),
     path("<int:pk>/replies/<int:reply_id>/", views.reply_state, name="inbox_reply_state"),
     path("<int:pk>/replies/<int:reply_id>/retry/", views.reply_retry, name="inbox_reply_retry"),

@@ -211,6 +211,9 @@ class Provider(ABC):
     # True where `edit()` can change a published post in place (Mastodon); elsewhere the UI
     # offers "delete and post again" instead of a silent local-only edit.
     supports_edit: ClassVar[bool] = False
+    # The inbox item kinds `hide()` can hide from public view on the platform (Threads:
+    # top-level replies to our posts); empty where the platform has no hiding.
+    hide_kinds: ClassVar[frozenset[str]] = frozenset()
     # How long before a token ends the token task renews it. Threads renews a token only
     # while it still works, so it asks for days instead of minutes.
     refresh_ahead: ClassVar[dt.timedelta] = dt.timedelta(minutes=30)
@@ -336,6 +339,13 @@ class Provider(ABC):
         from platforms.errors import NotSupported
 
         raise NotSupported("this platform does not accept replies")
+
+    def hide(self, account: ConnectedAccount, remote_id: str, *, hidden: bool) -> None:
+        """Hide a reply under one of the account's posts from public view (or show it again).
+        Hiding what is hidden already is harmless. NotSupported where `hide_kinds` is empty."""
+        from platforms.errors import NotSupported
+
+        raise NotSupported("this platform cannot hide replies")
 
     def search(self, account: ConnectedAccount, query: str, cursor: str = "") -> InboxPage:
         """Public posts matching `query` (keywords or a #hashtag) since `cursor`, for listening.

@@ -73,6 +73,8 @@ class InboxItem(models.Model):
     fetched_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # When we hid it from public view on the platform (Threads' hide); null: visible.
+    hidden_at = models.DateTimeField(_("hidden on the platform"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=ItemStatus.choices,
                               default=ItemStatus.OPEN)
     done_at = models.DateTimeField(null=True, blank=True)

@@ -59,7 +59,9 @@ def snooze_choices(request: HttpRequest) -> list[dict]:
 def conversation_context(request: HttpRequest, item, **extra) -> dict:
     from inbox.forms import AssignForm, NoteForm, ReplyForm
     from inbox.selectors import item_thread
+    from inbox.services.moderation import can_hide
     from inbox.services.replies import account_problem
+    from platforms.registry import provider_name
 
     org = request.organization
     return {
@@ -71,6 +73,8 @@ def conversation_context(request: HttpRequest, item, **extra) -> dict:
         "assign_form": AssignForm(organization=org, initial={"assignee": item.assignee_id}),
         "saved_replies": list(SavedReply.objects.for_org(org)),
         "account_problem": account_problem(item.account),
+        "can_hide": can_hide(item),
+        "platform": provider_name(item.account.provider),
         "inbox_settings": inbox_settings_for(org),
         "sentiment_choices": Sentiment.choices,
         "snooze_choices": snooze_choices(request),

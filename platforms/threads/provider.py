@@ -47,6 +47,8 @@ class ThreadsProvider(Provider):
     supports_threads: ClassVar[bool] = True
     supports_first_comment: ClassVar[bool] = True
     refresh_ahead = connect.REFRESH_AHEAD
+    # manage_reply hides top-level replies only (their answers go with them).
+    hide_kinds = frozenset({"comment"})
 
     def __init__(self) -> None:
         self.client = ThreadsClient()
@@ -137,6 +139,13 @@ class ThreadsProvider(Provider):
         """An answer in the conversation: a reply container under the reply (or post)."""
         return publishing.publish(self.call, account, PublishRequest(
             text=text, reply_to=entry_remote_id, idempotency_key=idempotency_key))
+
+    def hide(self, account: ConnectedAccount, remote_id: str, *, hidden: bool) -> None:
+        """`POST /{reply-id}/manage_reply` with `hide=true|false` answers `{"success": true}`."""
+        answer = self.call(account, "POST", f"{remote_id}/manage_reply",
+                           data={"hide": "true" if hidden else "false"})
+        if isinstance(answer, dict) and answer.get("success") is False:
+            raise Rejected(_("Threads did not change the reply's visibility."))
 
     # --- analytics ----------------------------------------------------------------------
     def fetch_account_metrics(self, account: ConnectedAccount) -> AccountMetrics:
