@@ -155,3 +155,41 @@ def test_templates_render_platform_urls_only_through_the_http_url_filter():
                     and "http_url" not in (filters or ""):
                 unchecked.append(f"{path.relative_to(root)}: {name}")
     assert not unchecked, unchecked
+
+
+@pytest.mark.django_db
+def test_a_sent_reply_keeps_only_an_http_link(mastodon, org, owner, login):
+    """The worker sends the reply; the server answers with a `javascript:` status url."""
+    from accounts.models import Membership
+    from inbox.models import InboxReply
+    from inbox.services.replies import inbox_reply_create, inbox_reply_send
+
+    rsps, account = mastodon
+    parent = fake.fixture("notifications_mentions")[0]["status"]
+    rsps.add(responses.GET, f"{fake.BASE}/api/v1/statuses/{parent['id']}", json=parent)
+    fake.add_status_created(rsps, url=" javascript:alert(1)", uri="data:text/html,x")
+    item = InboxItemFactory(organization=org, account=account, remote_id=parent["id"],
+                            kind="mention")
+    membership = Membership.objects.get(user=owner, organization=org)
+    reply = inbox_reply_create(item=item, membership=membership, text="Yes!")
+    inbox_reply_send(reply_id=reply.pk)
+    reply = InboxReply.objects.get(pk=reply.pk)
+    assert reply.status == "sent" and reply.remote_url == ""
+    page = login(owner).get(reverse("inbox_item", kwargs={"org_slug": org.slug, "pk": item.pk}))
+    _no_script_links(page.content.decode())
+
+
+def test_every_provider_value_type_drops_script_urls():
+    """The contract's value types hold http(s) or "" whatever a connector passes in (Meta,
+    LinkedIn, X, Threads, Bluesky … all build these)."""
+    import datetime as dt
+
+    from platforms.base import InboxEntry, RemoteAccount, RemotePost
+
+    assert RemotePost(id="1", url="javascript:alert(1)").url == ""
+    assert RemoteAccount(external_id="1", handle="@a", avatar_url="DATA:image/png,x").avatar_url \
+        == ""
+    entry = InboxEntry(remote_id="1", kind="listening", author_handle="@a", author_name="A",
+                       text="hi", url="vbscript:x", created_at=dt.datetime.now(dt.UTC),
+                       author_avatar_url=" https://cdn.example/a.png ")
+    assert entry.url == "" and entry.author_avatar_url == "https://cdn.example/a.png"
