@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from api.views.accounts import ConnectedAccountViewSet
 from api.views.alerts import AlertViewSet
 from api.views.analytics import AnalyticsViewSet
+from api.views.assistant import AssistantViewSet
 from api.views.inbox import InboxItemViewSet
 from api.views.links import ShortLinkViewSet
 from api.views.media import MediaViewSet
@@ -27,5 +28,6 @@ urlpatterns = [
         url_name="api-schema", template_name="api/swagger_ui.html"), name="api-docs"),
     path("analytics/summary/", AnalyticsViewSet.as_view({"get": "summary"}),
          name="api-analytics-summary"),
+    path("assistant/", AssistantViewSet.as_view({"get": "overview"}), name="api-assistant"),
     path("", include(router.urls)),
 ]

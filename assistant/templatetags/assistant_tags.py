@@ -4,6 +4,7 @@ shown only when the organisation turned the assistant on and the member may use 
 from urllib.parse import urlsplit
 
 from django import template
+from django.urls import reverse
 
 from assistant.prompts import LANGUAGES, TONES
 from assistant.services.settings import assistant_settings_for
@@ -23,7 +24,10 @@ def _usable(context):
 @register.inclusion_tag("assistant/_composer_panel.html", takes_context=True)
 def assistant_composer_panel(context):
     current = _usable(context)
-    return {"current": current, "organization": context.get("organization"),
+    organization = context.get("organization")
+    alt_url = reverse("assistant_alt_text", kwargs={"org_slug": organization.slug, "pk": 0}) \
+        if current and current.accepts_images else ""
+    return {"current": current, "organization": organization, "alt_url": alt_url,
             "host": urlsplit(current.base_url).hostname if current else "",
             "tones": [(key, label) for key, (label, _how) in TONES.items()],
             "languages": [(key, label) for key, (label, _name) in LANGUAGES.items()]}
@@ -34,15 +38,3 @@ def assistant_reply_panel(context, item):
     current = _usable(context)
     return {"current": current, "organization": context.get("organization"), "item": item,
             "host": urlsplit(current.base_url).hostname if current else ""}
-
-
-@register.simple_tag(takes_context=True)
-def assistant_alt_text_url(context):
-    """The alt-text endpoint's address pattern for the composer, when images may be sent."""
-    current = _usable(context)
-    if current is None or not current.accepts_images:
-        return ""
-    from django.urls import reverse
-
-    return reverse("assistant_alt_text", kwargs={"org_slug": context["organization"].slug,
-                                                 "pk": 0})

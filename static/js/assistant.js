@@ -2,6 +2,9 @@
 // fetch, no library) into the page. A suggestion changes nothing until "Use this".
 (function () {
   "use strict";
+  // The inbox swaps conversations in with htmx, and each brings this script again.
+  if (window.socialmgrAssistant) return;
+  window.socialmgrAssistant = true;
 
   function csrf() {
     var field = document.querySelector("[name=csrfmiddlewaretoken]");
@@ -88,7 +91,7 @@
     var h = document.createElement("h4"); h.textContent = title; this.el.appendChild(h);
     this.body = document.createElement("div"); this.el.appendChild(this.body);
     this.id = "assistant-suggestion-" + counter;
-    results.prepend(this.el);
+    results.appendChild(this.el);
   }
   Card.prototype.start = function () {
     this.body.textContent = "";
@@ -145,9 +148,9 @@
     field.focus();
   }
 
-  function appliedNote(card, labels) {
+  function appliedNote(card, labels, text) {
     var note = document.createElement("p"); note.className = "muted small";
-    note.setAttribute("role", "status"); note.textContent = labels.applied;
+    note.setAttribute("role", "status"); note.textContent = text || labels.applied;
     card.replaceChildren(note);
     window.setTimeout(function () { card.remove(); }, 4000);
   }
@@ -190,9 +193,8 @@
           var actions = [{ label: labels.use, primary: true, name: "use", run: function (text, el) {
             var override = form.querySelector("[data-override='" + box.value + "']");
             if (override) setValue(override, text);
-            var tab = form.querySelector("[data-account-tab='" + box.value + "']");
-            if (tab) tab.click();
-            appliedNote(el, labels);
+            appliedNote(el, labels, fill(composer.getAttribute("data-applied-variant"),
+                                         { handle: box.getAttribute("data-handle") }));
           } }];
           if (check && !check.fits) actions.push({ label: labels.shortenFit, name: "shorten", run: function (text) {
             run({ action: "shorten", text: text, accounts: box.value });
@@ -252,7 +254,8 @@
       delta: function (t) { card.delta(t); },
       done: function (data) {
         card.done(data, [{ label: labels.use, primary: true, name: "use", run: function (text, el) {
-          var box = document.querySelector(panel.getAttribute("data-reply-box"));
+          var form = panel.closest("[data-reply-form]");
+          var box = form && form.querySelector("textarea[name=text]");
           if (box) setValue(box, text);
           appliedNote(el, labels);
         } }]);
@@ -261,30 +264,47 @@
     }).then(function () { trigger.disabled = false; });
   });
 
-  // --- alt text for an image in the composer ------------------------------------------------
-  document.addEventListener("click", function (event) {
-    var trigger = event.target.closest("[data-assistant-alt]");
-    if (!trigger) return;
-    var item = trigger.closest("[data-asset]");
-    var area = item && item.querySelector("textarea");
-    var panel = document.querySelector("[data-assistant-composer]");
-    if (!area || !panel) return;
-    var labels = labelsOf(panel);
-    var status = item.querySelector("[data-assistant-alt-status]");
-    trigger.disabled = true;
-    status.textContent = labels.writing;
-    var text = "";
-    var urlPattern = panel.getAttribute("data-alt-url");
-    stream(urlPattern.replace(/0\/$/, item.getAttribute("data-asset") + "/"), new FormData(), labels, {
-      delta: function (t) { text += t; status.textContent = text; },
-      done: function (data) {
-        status.textContent = "";
-        var use = button(labels.use, "btn btn-small btn-primary");
-        var suggestion = document.createElement("span"); suggestion.textContent = data.text;
-        use.addEventListener("click", function () { setValue(area, data.text); status.textContent = labels.applied; });
-        status.appendChild(suggestion); status.appendChild(document.createTextNode(" ")); status.appendChild(use);
-      },
-      error: function (message) { status.textContent = message; },
-    }).then(function () { trigger.disabled = false; });
-  });
+  // --- alt text for an image in the composer (models that accept images) -----------------
+  var altPanel = document.querySelector("[data-assistant-composer][data-alt-url]");
+  var chosenList = altPanel && altPanel.closest("form").querySelector("[data-chosen-media]");
+  if (chosenList) {
+    var altLabels = labelsOf(altPanel);
+    var offerAlt = function (item) {
+      var area = item.querySelector("textarea");
+      var thumb = item.querySelector("img.thumb");
+      if (!area || !thumb || item.querySelector("[data-assistant-alt]")) return;
+      var bar = document.createElement("div"); bar.className = "assistant-alt";
+      var ask = button(altPanel.getAttribute("data-suggest-alt"));
+      ask.setAttribute("data-assistant-alt", "");
+      var status = document.createElement("span");
+      status.className = "muted small"; status.setAttribute("aria-live", "polite");
+      bar.appendChild(ask); bar.appendChild(status);
+      area.insertAdjacentElement("afterend", bar);
+      ask.addEventListener("click", function () {
+        var text = "";
+        ask.disabled = true; status.textContent = altLabels.writing;
+        var url = altPanel.getAttribute("data-alt-url").replace(/0\/$/, item.getAttribute("data-asset") + "/");
+        stream(url, new FormData(), altLabels, {
+          delta: function (t) { text += t; status.textContent = text; },
+          done: function (data) {
+            status.textContent = "";
+            var suggestion = document.createElement("span"); suggestion.textContent = data.text + " ";
+            var use = button(altLabels.use, "btn btn-small btn-primary");
+            use.setAttribute("data-assistant-use-alt", "");
+            use.addEventListener("click", function () { setValue(area, data.text); status.textContent = altLabels.applied; });
+            status.appendChild(suggestion); status.appendChild(use);
+          },
+          error: function (message) { status.textContent = message; },
+        }).then(function () { ask.disabled = false; });
+      });
+    };
+    Array.prototype.forEach.call(chosenList.querySelectorAll("[data-asset]"), offerAlt);
+    new MutationObserver(function (changes) {
+      changes.forEach(function (change) {
+        Array.prototype.forEach.call(change.addedNodes, function (node) {
+          if (node.nodeType === 1 && node.hasAttribute("data-asset")) offerAlt(node);
+        });
+      });
+    }).observe(chosenList, { childList: true });
+  }
 })();

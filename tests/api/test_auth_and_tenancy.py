@@ -202,7 +202,8 @@ def test_every_api_url_is_in_the_router_or_docs():
     from api import urls
 
     names = {p.name for p in urls.urlpatterns if isinstance(p, URLPattern)}
-    assert names == {"api-schema", "api-docs", "api-analytics-summary"}  # no object ids
+    # no object ids
+    assert names == {"api-schema", "api-docs", "api-analytics-summary", "api-assistant"}
     assert any(isinstance(p, URLResolver) for p in urls.urlpatterns)
     assert get_resolver().resolve("/api/v1/posts/").url_name == "api-post-list"
 

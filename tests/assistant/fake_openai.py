@@ -26,12 +26,14 @@ class FakeOpenAI:
     answer = "Hello from the model"
     pieces: list[str] | None = None
     delay = 0.0
+    pause = 0.01  # between two pieces of a stream
     usage = {"prompt_tokens": 42, "completion_tokens": 8, "total_tokens": 50}
     requests: list[dict] = []
 
     @classmethod
     def reset(cls):
         cls.mode, cls.answer, cls.pieces, cls.delay = "stream", "Hello from the model", None, 0.0
+        cls.pause = 0.01
         cls.usage = {"prompt_tokens": 42, "completion_tokens": 8, "total_tokens": 50}
         cls.requests = []
 
@@ -110,7 +112,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 pieces[-1] = pieces[-1].rstrip(" ")
                 for piece in pieces:
                     self._event(_chunk({"content": piece}))
-                    time.sleep(0.01)
+                    time.sleep(FakeOpenAI.pause)
                 if mode != "cutoff":
                     self._event(_chunk({}, finish="stop"))
                     wants_usage = (body or {}).get("stream_options", {}).get("include_usage")
