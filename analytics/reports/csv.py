@@ -16,6 +16,7 @@ from analytics.models import POST_METRIC_NAMES
 from analytics.selectors import audience, inbox, links, posts, sentiment, timing
 from analytics.selectors.dashboard import dashboard_data
 from analytics.selectors.scope import Scope
+from lib.weburl import http_url
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 TABLES = ("summary", "followers", "posts", "labels", "heatmap", "inbox", "daily", "links",
@@ -83,7 +84,7 @@ def _posts(scope: Scope):
         sources = "; ".join(f"{m}={s.get('field', '')}" for m, s in sorted(row.sources.items())
                             if isinstance(s, dict))
         yield [row.published_at.astimezone(scope.tz).isoformat(), row.account.name,
-               row.provider, row.target.effective_text[:500], row.target.remote_url,
+               row.provider, row.target.effective_text[:500], http_url(row.target.remote_url),
                *[getattr(row, m) for m in POST_METRIC_NAMES], row.engagements,
                posts.rate(row.engagements, row.impressions),
                row.fetched_at.isoformat() if row.fetched_at else None, sources]

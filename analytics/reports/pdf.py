@@ -23,6 +23,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from analytics.selectors.dashboard import DEFINITION, dashboard_data
 from analytics.selectors.scope import Scope
+from lib.weburl import http_url
 from platforms.registry import provider_name
 
 PALETTE = [colors.HexColor(c) for c in ("#2563eb", "#16a34a", "#d97706", "#9333ea", "#dc2626",
@@ -185,7 +186,7 @@ def _posts_section(data, s) -> list:
     rows = [[_("Post"), _("Account"), _("Impressions"), _("Engagements")]]
     for row in data["top"]:
         text = escape(row.target.effective_text[:90])
-        link = escape(row.target.remote_url)
+        link = escape(http_url(row.target.remote_url))  # a PDF link may run script too
         cell = Paragraph(f'<link href="{link}">{text}</link>' if link else text, s["small"])
         rows.append([cell, row.account.name[:30], _num(row.impressions), _num(row.engagements)])
     return [*out, _table(rows, [85 * mm, 40 * mm, 22 * mm, 23 * mm])]
