@@ -148,7 +148,19 @@ def _context(request, form, post=None) -> dict:
         "buttons": composer_buttons(post=post, needs_review=needs_review,
                                     can_publish=can_publish, has_time=has_time),
         "tz_name": form.tz_name,
+        "thread_networks": _thread_networks(),
     }
+
+
+def _thread_networks() -> str:
+    """The networks that publish the parts of a thread as a thread ("X, Bluesky and …")."""
+    from django.utils.text import get_text_list
+
+    from platforms.registry import enabled_keys, provider_class
+
+    names = [str(provider_class(key).name) for key in enabled_keys()
+             if key != "sandbox" and provider_class(key).supports_threads]
+    return str(get_text_list(names, _("and")))
 
 
 def _apply(request, form, post):

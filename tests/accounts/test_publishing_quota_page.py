@@ -26,7 +26,7 @@ def test_threads_quota_is_shown_and_a_full_one_says_what_happens(org, owner, log
                   json=load("publishing_limit_exhausted"))
     page = login(owner).get(f"/o/{org.slug}/settings/accounts/").content.decode()
     assert "250 of 250 posts in the last 24 hours" in page
-    assert "12 of 1000 replies in the last 24 hours" in page
+    assert "12 of 1,000 replies in the last 24 hours" in page
     assert "new posts wait until older ones leave the window" in page
     # The reading is kept for a while: a second view asks Threads nothing.
     login(owner).get(f"/o/{org.slug}/settings/accounts/")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -67,12 +68,14 @@ def connected_accounts(request):
 def _quota_text(quota) -> dict:
     hours = max(1, quota.window_seconds // 3600)
     if quota.kind == "replies":
-        text = ngettext("%(used)d of %(total)d replies in the last %(hours)d hour",
-                        "%(used)d of %(total)d replies in the last %(hours)d hours", hours)
+        text = ngettext("%(used)s of %(total)s replies in the last %(hours)d hour",
+                        "%(used)s of %(total)s replies in the last %(hours)d hours", hours)
     else:
-        text = ngettext("%(used)d of %(total)d posts in the last %(hours)d hour",
-                        "%(used)d of %(total)d posts in the last %(hours)d hours", hours)
-    return {"text": text % {"used": quota.used, "total": quota.total, "hours": hours},
+        text = ngettext("%(used)s of %(total)s posts in the last %(hours)d hour",
+                        "%(used)s of %(total)s posts in the last %(hours)d hours", hours)
+    numbers = {"used": number_format(quota.used, force_grouping=True),
+               "total": number_format(quota.total, force_grouping=True)}
+    return {"text": text % {**numbers, "hours": hours},
             "exhausted": quota.exhausted}
 
 
