@@ -181,13 +181,21 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Inbox polling (inbox/services/poll_planning.py): seconds between two polls of an account's
+# inbox and of a saved search through it, and pages read per poll. The beat that queues
+# polls runs at least as often as the interval (and looks one tick ahead).
+INBOX_POLL_INTERVAL_SECONDS = max(5, env_int("INBOX_POLL_INTERVAL_SECONDS", 60))
+INBOX_LISTENING_INTERVAL_SECONDS = max(5, env_int("INBOX_LISTENING_INTERVAL_SECONDS", 300))
+INBOX_POLL_MAX_PAGES = env_int("INBOX_POLL_MAX_PAGES", 10)
 CELERY_BEAT_SCHEDULE: dict = {
     "ops-heartbeat": {"task": "ops.heartbeat", "schedule": 30.0},
     # Connected accounts: refresh tokens ahead of expiry; remind before non-refreshable ones end.
     "accounts-refresh-tokens": {"task": "accounts.refresh_expiring_tokens", "schedule": 600.0},
     "accounts-expiry-reminders": {"task": "accounts.send_expiry_reminders", "schedule": 3600.0},
-    "inbox-polls": {"task": "inbox.enqueue_due_polls", "schedule": 60.0},
-    "inbox-listening": {"task": "inbox.enqueue_due_searches", "schedule": 60.0},
+    "inbox-polls": {"task": "inbox.enqueue_due_polls",
+                    "schedule": float(min(60, INBOX_POLL_INTERVAL_SECONDS))},
+    "inbox-listening": {"task": "inbox.enqueue_due_searches",
+                        "schedule": float(min(60, INBOX_LISTENING_INTERVAL_SECONDS))},
     "inbox-retention": {"task": "inbox.purge_expired", "schedule": 86400.0},
     "inbox-spike-alerts": {"task": "inbox.detect_spikes", "schedule": 600.0},
     # Snoozed conversations whose time has come: clear the snooze, tell who snoozed them.

@@ -17,9 +17,13 @@ class InboxCursor(models.Model):
     source = models.CharField(max_length=64, default=SOURCE_INBOX)
     cursor = models.TextField(blank=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
-    # Due when <= now; NULL means "never polled" and is due too. Pushed out while a poll runs
-    # (a lease), by a platform's Retry-After, and by backoff after errors.
+    # The planned slot of the next poll (inbox.services.polling plans it on the cursor's own
+    # grid); NULL means "never polled" and is due at once. Pushed out by a platform's
+    # Retry-After and by backoff after errors; left alone while a poll runs.
     next_poll_at = models.DateTimeField(null=True, blank=True)
+    # While a poll is queued or running (so the next beat does not queue it twice); a poll
+    # that crashed is picked up again once it has passed.
+    leased_until = models.DateTimeField(null=True, blank=True)
     backoff = models.PositiveIntegerField(default=0)  # consecutive failures
     last_error = models.TextField(blank=True)
     disabled = models.BooleanField(default=False)  # the platform does not offer this source

@@ -9,12 +9,18 @@ from django.db import transaction
 from django.db.models import Q
 
 from inbox.models import SOURCE_INBOX, InboxCursor, ItemKind, SavedSearch, search_source
-from inbox.services.polling import PollResult, cursor_claim_due, poll, pollable_accounts
-from lib.taskqueue import enqueue
+from inbox.services.poll_planning import TICK_MARGIN, beat_tick
+from inbox.services.polling import (
+    PollResult,
+    cursor_claim_due,
+    poll,
+    pollable_accounts,
+    queue_claimed,
+)
 
 
 def listening_interval() -> dt.timedelta:
-    return dt.timedelta(seconds=getattr(settings, "INBOX_LISTENING_INTERVAL_SECONDS", 300))
+    return dt.timedelta(seconds=settings.INBOX_LISTENING_INTERVAL_SECONDS)
 
 
 def inbox_enqueue_due_searches() -> list[int]:
@@ -25,10 +31,9 @@ def inbox_enqueue_due_searches() -> list[int]:
         [InboxCursor(account_id=account_id, source=search_source(pk)) for pk, account_id in pairs],
         ignore_conflicts=True)
     with transaction.atomic():
-        claimed = cursor_claim_due(source_filter=Q(source__startswith="search:"))
-        for pk in claimed:
-            enqueue("inbox.poll_cursor", pk)
-    return claimed
+        claimed = cursor_claim_due(source_filter=Q(source__startswith="search:"),
+                                   lookahead=beat_tick("inbox-listening") + TICK_MARGIN)
+        return queue_claimed(claimed)
 
 
 def poll_search_cursor(cursor: InboxCursor) -> PollResult:
@@ -49,7 +54,7 @@ def poll_search_cursor(cursor: InboxCursor) -> PollResult:
 def saved_search_changed(search: SavedSearch) -> None:
     """After an edit: start over (the query changed) and re-enable the search's cursors."""
     InboxCursor.objects.filter(source=search_source(search.pk)).update(
-        cursor="", disabled=False, next_poll_at=None, backoff=0)
+        cursor="", disabled=False, next_poll_at=None, leased_until=None, backoff=0)
 
 
 def inbox_poll_cursor(*, cursor_id: int) -> PollResult:

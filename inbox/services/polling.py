@@ -1,8 +1,10 @@
 """Polling: per account and source, page through new items from the cursor and ingest them.
 
-A cursor row is the schedule: `next_poll_at` is pushed out when a poll is claimed (a lease, so
-the next beat does not queue it twice), by the platform's Retry-After, and by exponential
-backoff after errors. The database is the only schedule; tasks carry ids.
+A cursor row is the schedule: `next_poll_at` is its next slot (planned by
+`inbox.services.poll_planning`: every interval, on the cursor's own phase), pushed out by the
+platform's Retry-After — for every cursor of the account, they share its quota — and by
+exponential backoff after errors. `leased_until` keeps the next beat from queueing a poll
+twice. The database is the only schedule; tasks carry ids.
 """
 
 from __future__ import annotations
@@ -22,6 +24,13 @@ from accounts.models import AccountStatus, ConnectedAccount
 from accounts.services.connected_accounts import account_record_sync
 from inbox.models import SOURCE_INBOX, InboxCursor
 from inbox.services.ingest import IngestRun, inbox_ingest_entries
+from inbox.services.poll_planning import (
+    TICK_MARGIN,
+    beat_tick,
+    countdown,
+    next_slot,
+    phase_seconds,
+)
 from lib.taskqueue import enqueue
 from platforms.base import InboxPage
 from platforms.errors import AuthExpired, NotSupported, ProviderError, RateLimited
@@ -34,11 +43,11 @@ MAX_BACKOFF = 3600
 
 
 def poll_interval() -> dt.timedelta:
-    return dt.timedelta(seconds=getattr(settings, "INBOX_POLL_INTERVAL_SECONDS", 60))
+    return dt.timedelta(seconds=settings.INBOX_POLL_INTERVAL_SECONDS)
 
 
 def max_pages() -> int:
-    return getattr(settings, "INBOX_POLL_MAX_PAGES", 10)
+    return settings.INBOX_POLL_MAX_PAGES
 
 
 def backoff_delay(failures: int) -> float:
@@ -64,34 +73,46 @@ def pollable_accounts():
 
 
 def cursor_claim_due(*, source_filter: Q, now: dt.datetime | None = None,
-                     limit: int = 500) -> list[int]:
-    """Claim due cursors (compare-and-set on next_poll_at) and return their ids."""
+                     lookahead: float = 0.0, limit: int = 500) -> list[tuple[int, float | None]]:
+    """Lease the cursors due before `now + lookahead` seconds (compare-and-set on the lease);
+    each with the countdown to its slot (None: at once)."""
     now = now or timezone.now()
+    horizon = now + dt.timedelta(seconds=lookahead)
     due = list(
         InboxCursor.objects.filter(source_filter, disabled=False)
         .filter(account__in=pollable_accounts())
-        .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
-        .values_list("pk", "next_poll_at")[:limit]
+        .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=horizon))
+        .filter(Q(leased_until__isnull=True) | Q(leased_until__lte=now))
+        .order_by("next_poll_at")
+        .values_list("pk", "next_poll_at", "leased_until")[:limit]
     )
     claimed = []
-    for pk, seen in due:
+    for pk, slot, lease in due:
+        wait = countdown(slot, now)
         # Another beat (or a second scheduler) may have claimed it in between: skip then.
-        if InboxCursor.objects.filter(pk=pk, next_poll_at=seen).update(next_poll_at=now + LEASE):
-            claimed.append(pk)
+        if InboxCursor.objects.filter(pk=pk, leased_until=lease).update(
+                leased_until=now + dt.timedelta(seconds=wait or 0) + LEASE):
+            claimed.append((pk, wait))
     return claimed
 
 
+def queue_claimed(claimed: list[tuple[int, float | None]]) -> list[int]:
+    for pk, wait in claimed:
+        enqueue("inbox.poll_cursor", pk, countdown=wait)
+    return [pk for pk, _wait in claimed]
+
+
 def inbox_enqueue_due_polls(*, now: dt.datetime | None = None) -> list[int]:
-    """Beat, every minute: make sure every pollable account has a cursor, queue the due ones."""
+    """Beat, every minute: make sure every pollable account has a cursor, queue the ones due
+    before the next beat (each for its slot)."""
     missing = pollable_accounts().exclude(inbox_cursors__source=SOURCE_INBOX)
     InboxCursor.objects.bulk_create(
         [InboxCursor(account_id=pk, source=SOURCE_INBOX) for pk in
          missing.values_list("pk", flat=True)], ignore_conflicts=True)
     with transaction.atomic():
-        claimed = cursor_claim_due(source_filter=Q(source=SOURCE_INBOX), now=now)
-        for pk in claimed:
-            enqueue("inbox.poll_cursor", pk)
-    return claimed
+        claimed = cursor_claim_due(source_filter=Q(source=SOURCE_INBOX), now=now,
+                                   lookahead=beat_tick("inbox-polls") + TICK_MARGIN)
+        return queue_claimed(claimed)
 
 
 def poll(cursor: InboxCursor, fetch: Callable[..., InboxPage], *, kind: str | None,
@@ -116,7 +137,7 @@ def poll(cursor: InboxCursor, fetch: Callable[..., InboxPage], *, kind: str | No
             if not page.items or not moved:
                 break
     except RateLimited as exc:
-        return _failed(cursor, result, "rate_limited", exc, delay=exc.retry_after)
+        return _rate_limited(cursor, result, exc)
     except AuthExpired as exc:
         _needs_reconnect(account, exc)
         return _failed(cursor, result, "auth_expired", exc, delay=None, stop=True)
@@ -126,10 +147,25 @@ def poll(cursor: InboxCursor, fetch: Callable[..., InboxPage], *, kind: str | No
         return _failed(cursor, result, "transient", exc, delay=None)
     now = timezone.now()
     InboxCursor.objects.filter(pk=cursor.pk).update(
-        last_polled_at=now, next_poll_at=now + (interval or poll_interval()), backoff=0,
-        last_error="")
+        last_polled_at=now, next_poll_at=plan_next(cursor, now, interval or poll_interval()),
+        leased_until=None, backoff=0, last_error="")
     account_record_sync(account=account)
     return result
+
+
+def plan_next(cursor: InboxCursor, now: dt.datetime, interval: dt.timedelta) -> dt.datetime:
+    phase = phase_seconds(cursor.account_id, cursor.source, interval.total_seconds())
+    return next_slot(planned=cursor.next_poll_at, now=now, interval=interval, phase=phase)
+
+
+def _rate_limited(cursor: InboxCursor, result: PollResult, exc: RateLimited) -> PollResult:
+    """Wait as the platform asked; the account's other cursors (searches) share its quota,
+    so they wait too."""
+    failed = _failed(cursor, result, "rate_limited", exc, delay=exc.retry_after)
+    until = InboxCursor.objects.get(pk=cursor.pk).next_poll_at
+    InboxCursor.objects.filter(account_id=cursor.account_id).exclude(pk=cursor.pk).filter(
+        Q(next_poll_at__isnull=True) | Q(next_poll_at__lt=until)).update(next_poll_at=until)
+    return failed
 
 
 def _failed(cursor, result, outcome, exc, *, delay, stop=False, disable=False) -> PollResult:
@@ -143,7 +179,7 @@ def _failed(cursor, result, outcome, exc, *, delay, stop=False, disable=False) -
     log.info("inbox poll of account %s (%s): %s", cursor.account_id, cursor.source, outcome)
     InboxCursor.objects.filter(pk=cursor.pk).update(
         last_polled_at=now, backoff=failures, last_error=str(exc)[:500],
-        disabled=disable,
+        disabled=disable, leased_until=None,
         # Stopped accounts are skipped by the due query until they are usable again; the
         # time only matters once they are.
         next_poll_at=now if stop else now + dt.timedelta(seconds=delay),

@@ -51,10 +51,11 @@ def test_a_cursor_is_not_queued_twice_while_leased(sandbox, account):
 
     from inbox.services.polling import cursor_claim_due
 
-    assert cursor_claim_due(source_filter=Q(source="inbox")) == [cursor.pk]
+    assert cursor_claim_due(source_filter=Q(source="inbox")) == [(cursor.pk, None)]
     assert cursor_claim_due(source_filter=Q(source="inbox")) == []
     cursor.refresh_from_db()
-    assert cursor.next_poll_at > timezone.now() + LEASE - dt.timedelta(seconds=5)
+    assert cursor.leased_until > timezone.now() + LEASE - dt.timedelta(seconds=5)
+    assert cursor.next_poll_at is None  # the slot itself is not moved by the lease
 
 
 @pytest.mark.django_db(transaction=True)
@@ -105,3 +106,17 @@ def test_expired_token_marks_the_account_and_stops_polling(sandbox, account):
     assert account.status == AccountStatus.NEEDS_RECONNECT
     InboxCursor.objects.filter(pk=cursor.pk).update(next_poll_at=None)
     assert inbox_enqueue_due_polls() == []  # not polled until reconnected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_retry_after_holds_every_cursor_of_the_account(sandbox, account):
+    """The account's searches draw on the same quota as its inbox: they wait too."""
+    cursor = _cursor(account)
+    search = InboxCursor.objects.create(account=account, source="search:1",
+                                        next_poll_at=timezone.now())
+    sandbox.faults({"route": ROUTE_NOTIFICATIONS, "fault": "rate_limited", "retry_after": 300})
+    assert inbox_poll_cursor(cursor_id=cursor.pk).outcome == "rate_limited"
+    cursor.refresh_from_db()
+    search.refresh_from_db()
+    assert search.next_poll_at == cursor.next_poll_at
+    assert (search.next_poll_at - timezone.now()).total_seconds() > 280
