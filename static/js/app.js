@@ -89,6 +89,24 @@
     if (box) box.focus();
   });
 
+  // A table that scrolls sideways (a narrow screen, long German words) must be reachable
+  // with the keyboard: it gets a tab stop while, and only while, it overflows.
+  function scrollableTables(root) {
+    (root || document).querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.dataset.tabstop === "fixed") return;
+      if (wrap.hasAttribute("tabindex") && !wrap.dataset.tabstop) { wrap.dataset.tabstop = "fixed"; return; }
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        wrap.setAttribute("tabindex", "0");
+        wrap.dataset.tabstop = "auto";
+      } else if (wrap.dataset.tabstop === "auto") {
+        wrap.removeAttribute("tabindex");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { scrollableTables(); });
+  window.addEventListener("resize", function () { scrollableTables(); });
+  document.addEventListener("htmx:afterSettle", function (e) { scrollableTables(e.detail && e.detail.target); });
+
   // A click on the backdrop of a confirmation dialog cancels it, like Escape does.
   document.addEventListener("click", function (e) {
     if (e.target instanceof HTMLDialogElement && e.target.open) {

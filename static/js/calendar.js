@@ -219,6 +219,15 @@
   if (narrow.matches && initialView !== "listMonth") initialView = "listMonth";
   var timeFormat = { hour: "2-digit", minute: "2-digit", hour12: false };
 
+  // The toolbar's arrow icons are decoration: their buttons carry the name ("Previous
+  // month"); an unnamed role="img" inside is an error for assistive technology.
+  function tidyToolbar() {
+    el.querySelectorAll(".fc-icon[role=img]").forEach(function (icon) {
+      icon.removeAttribute("role");
+      icon.setAttribute("aria-hidden", "true");
+    });
+  }
+
   var calendar = new window.FullCalendar.Calendar(el, {
     timeZone: "UTC",
     // en → British English (7 Dec 2026, 24-hour), de → German (07.12.2026, 14:30).
@@ -254,15 +263,22 @@
     dateClick: function (info) { composeAt(info.date, info.allDay); },
     eventDrop: onDrop,
     dayCellClassNames: function (arg) { return d.composeUrl ? ["cal-composable"] : []; },
+    // A day cell holds its posts too, so naming it by its date alone misleads screen
+    // readers (axe: label-content-name-mismatch); the date link inside names the day.
+    dayCellDidMount: function (arg) { arg.el.removeAttribute("aria-labelledby"); },
+    // "+2 more" opens a popover: a button (aria-expanded is not allowed on a bare link).
+    moreLinkDidMount: function (arg) { arg.el.setAttribute("role", "button"); },
     // Busy while events load (assistive technology waits; so do the browser tests).
     loading: function (isLoading) { el.setAttribute("aria-busy", isLoading ? "true" : "false"); },
     datesSet: function (info) {
+      tidyToolbar();
       // The phone's agenda is not remembered as a choice for the desktop.
       if (narrow.matches && info.view.type === "listMonth") return;
       try { window.localStorage.setItem(VIEW_KEY, info.view.type); } catch (e) { /* private mode */ }
     },
   });
   calendar.render();
+  tidyToolbar();
   el.setAttribute("data-ready", "true");
 
   // --- filters: refetch in place, keep the URL shareable ---------------------------------

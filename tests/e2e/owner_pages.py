@@ -21,7 +21,7 @@ ORG_PAGES = [
     "operations/", "settings/", "settings/members/", "settings/accounts/",
     "settings/approvals/", "settings/feeds/", "settings/audit/", "settings/system/",
     "settings/api/", "settings/webhooks/", "inbox/settings/",
-    "inbox/trends/",
+    "inbox/trends/", "inbox/alerts/", "analytics/links/",
 ]
 ACCOUNT_PAGES = ["/preferences/", "/accounts/email/", "/accounts/password/change/",
                  "/accounts/2fa/", "/accounts/sessions/", "/organizations/new/"]
@@ -53,3 +53,15 @@ def owner_with_content(slug="acme"):
 
 def org_paths(slug="acme"):
     return [f"/o/{slug}/{p}" for p in ORG_PAGES] + ACCOUNT_PAGES
+
+
+def detail_paths(org) -> list[str]:
+    """The pages of one thing: the scheduled and the published post, the conversation."""
+    from content.models import Post
+    from inbox.models import InboxItem
+
+    posts = [f"/o/{org.slug}/posts/{pk}/" for pk in
+             Post.objects.filter(organization=org).values_list("pk", flat=True)]
+    items = [f"/o/{org.slug}/inbox/{pk}/" for pk in
+             InboxItem.objects.filter(organization=org).values_list("pk", flat=True)]
+    return posts + items

@@ -49,7 +49,7 @@ def sign_in(page, user):
     page.goto("/accounts/login/")
     page.fill("#id_login", user.email)
     page.fill("#id_password", DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.locator("form button[type=submit]").first.click()  # "Sign In" / "Anmelden"
     page.wait_for_url("**/o/**")
 
 
@@ -128,3 +128,28 @@ def test_axe_catches_a_real_violation(axe_context):
     }""")
     found = serious_violations(page)
     assert any(v.startswith("label ") for v in found), found
+
+
+@pytest.mark.parametrize("language", ["en-GB", "de"])
+def test_every_owner_page_has_no_serious_violations(browser, live_server, sandbox, language):
+    """Every page an owner reaches (tests/e2e/owner_pages.py, Settings included, with
+    content behind them), in English and in German: no serious or critical violation."""
+    from tests.e2e.owner_pages import detail_paths, org_paths, owner_with_content
+
+    org, owner = owner_with_content()
+    context = browser.new_context(base_url=live_server.url, locale=language, bypass_csp=True,
+                                  extra_http_headers={"Accept-Language": language},
+                                  viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    sign_in(page, owner)
+    found = {}
+    for path in org_paths() + detail_paths(org):
+        response = page.goto(path)
+        assert response.status == 200, path
+        page.wait_for_load_state("networkidle")
+        violations = serious_violations(page)
+        if violations:
+            found[path] = violations
+    context.close()
+    assert found == {}, "\n".join(f"{p}: {v}" for p, v in found.items())
