@@ -32,11 +32,8 @@ def check_base_url(url: str) -> str:
     cleaned = url.strip().rstrip("/")
     try:
         safe_public_url(chat_url(cleaned))
-    except UnsafeURL as exc:
-        raise ServiceError(
-            _("%(reason)s Ask the operator to allow this host if the endpoint runs inside "
-              "your network (see docs/writing-assistant.md).") % {"reason": exc},
-            code="unsafe_url") from None
+    except UnsafeURL as exc:  # its message names the setting that allows an own server
+        raise ServiceError(str(exc), code="unsafe_url") from None
     return cleaned
 
 

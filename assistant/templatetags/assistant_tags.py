@@ -38,3 +38,10 @@ def assistant_reply_panel(context, item):
     current = _usable(context)
     return {"current": current, "organization": context.get("organization"), "item": item,
             "host": urlsplit(current.base_url).hostname if current else ""}
+
+
+@register.inclusion_tag("assistant/_assets.html", takes_context=True)
+def assistant_assets(context):
+    """The assistant's script and styles, for pages whose panels arrive later by htmx
+    (htmx runs no script tags of swapped content)."""
+    return {"current": _usable(context)}

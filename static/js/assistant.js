@@ -2,7 +2,7 @@
 // fetch, no library) into the page. A suggestion changes nothing until "Use this".
 (function () {
   "use strict";
-  // The inbox swaps conversations in with htmx, and each brings this script again.
+  // Loaded once per page (the composer panel and the inbox page head may both bring it).
   if (window.socialmgrAssistant) return;
   window.socialmgrAssistant = true;
 

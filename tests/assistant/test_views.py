@@ -79,6 +79,23 @@ def test_an_internal_address_is_refused_unless_the_operator_allows_it(
 
 
 @pytest.mark.django_db
+def test_the_operator_allows_an_own_server_and_then_it_is_used(
+        client, org, owner, member_of, fake_llm, settings):
+    server, base = fake_llm
+    settings.SSRF_ALLOW_LOOPBACK = False
+    settings.SSRF_ALLOW_HOSTS = ["127.0.0.1"]  # e.g. an Ollama on this machine
+    client.force_login(owner)
+    client.post(f"/o/{org.slug}/settings/assistant/", {
+        "enabled": "on", "base_url": base, "model": "llama3.1", "limit_kind": "requests",
+        "monthly_limit": "50"})
+    assert AssistantSettings.objects.get(organization=org).enabled
+    client.force_login(member_of("editor"))
+    assert _events(_compose(client, org, action="tone", tone="friendly", text="Hi"))[-1][0] \
+        == "done"
+    assert len(server.requests) == 1
+
+
+@pytest.mark.django_db
 def test_turning_it_on_needs_an_address_and_a_model(client, org, owner):
     client.force_login(owner)
     response = client.post(f"/o/{org.slug}/settings/assistant/", {

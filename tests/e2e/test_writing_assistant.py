@@ -66,3 +66,31 @@ def test_variants_stream_in_and_one_is_taken_into_the_draft(page, live_server, l
     page.get_by_role("status").filter(has_text="Taken into the own version for @acme_x").wait_for()
     sent = server.requests[0]["body"]
     assert sent["stream"] is True and sent["messages"][1]["content"] == "autumn blend out now"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_suggested_reply_goes_into_the_reply_box_and_is_not_sent(page, live_server, llm):
+    from inbox.models import InboxReply, SavedReply
+    from tests.inbox.factories import InboxItemFactory
+
+    server, base_url = llm
+    org = OrganizationFactory(name="Acme", slug="acme")
+    editor = MembershipFactory(organization=org, role="editor").user
+    account = ConnectedAccountFactory(organization=org, provider="bluesky", handle="@acme.bsky")
+    AssistantSettings.objects.create(organization=org, enabled=True, base_url=base_url,
+                                     model="llama3.1")
+    SavedReply.objects.create(organization=org, title="Opening hours",
+                              text="We are open Mon–Sat 8–18, Sundays 10–16.")
+    item = InboxItemFactory(organization=org, account=account, author_name="Jana",
+                            text="When do you open on Sunday?")
+    server.answer = "Hi Jana, on Sundays we open at 10. See you!"
+    sign_in(page, editor)
+    page.goto("/o/acme/inbox/")
+    page.locator("[data-row-link]").first.click()  # the conversation arrives by htmx
+    page.get_by_role("button", name="Suggest a reply").click()
+    page.locator("[data-assistant-result]").wait_for()
+    page.get_by_role("button", name="Use this").click()
+    reply_box = page.locator("[data-reply-form] textarea[name=text]")
+    assert reply_box.input_value() == "Hi Jana, on Sundays we open at 10. See you!"
+    assert "[Opening hours]" in server.requests[0]["body"]["messages"][0]["content"]
+    assert not InboxReply.objects.filter(item=item).exists()
