@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -38,6 +39,9 @@ MAX_REASON_LENGTH = 500
 # of 10, the rest would open and drop a TCP/TLS connection on every call.
 POOL_MAXSIZE = 64
 RESET_HEADERS = ("x-rate-limit-reset", "ratelimit-reset", "x-ratelimit-reset")
+REMAINING_HEADERS = ("x-rate-limit-remaining", "ratelimit-remaining", "x-ratelimit-remaining")
+# What the last successful answer on this thread said about the quota (see `quota_wait`).
+_quota = threading.local()
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -46,6 +50,7 @@ __all__ = [
     "guarded_get",
     "parse_retry_after",
     "pick",
+    "quota_wait",
     "reason_from_body",
     "request",
     "safe_public_url",
@@ -80,6 +85,33 @@ def parse_retry_after(headers, *, now: float | None = None) -> float | None:
             return max(0.0, moment - now)
         return max(0.0, number - now) if number > 86400 else max(0.0, number)
     return None
+
+
+def note_quota(headers) -> None:
+    """Remember whether this answer used up the quota (`…-Remaining: 0`) and for how long."""
+    for name in REMAINING_HEADERS:
+        raw = (headers.get(name) or "").strip()
+        try:
+            remaining = float(raw)
+        except ValueError:
+            continue
+        wait = parse_retry_after(headers) if remaining <= 0 else None
+        _quota.wait_until = time.time() + wait if wait else None
+        return
+
+
+def quota_wait() -> float | None:
+    """Seconds until the quota the last successful answer on this thread used up comes back
+    (None: not used up, or the platform does not say). Callers that plan their own next
+    call — the inbox poller — wait for it instead of running into a 429."""
+    until = getattr(_quota, "wait_until", None)
+    if until is None:
+        return None
+    return max(0.0, until - time.time()) or None
+
+
+def reset_quota() -> None:
+    _quota.wait_until = None
 
 
 def _iso_timestamp(value: str) -> float | None:
@@ -206,6 +238,7 @@ class HttpClient:
                 f"{self.platform}: connection failed ({detail}, {_where(url)})"
             ) from None
         if 200 <= response.status_code < 300 or response.status_code in set(ok):
+            note_quota(response.headers)
             return response
         self.raise_for(response, secrets=secrets)
         return response  # pragma: no cover - raise_for always raises

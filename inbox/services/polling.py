@@ -34,6 +34,7 @@ from inbox.services.poll_planning import (
 from lib.taskqueue import enqueue
 from platforms.base import InboxPage
 from platforms.errors import AuthExpired, NotSupported, ProviderError, RateLimited
+from platforms.http import quota_wait, reset_quota
 from platforms.registry import UnknownProvider, enabled_keys, get_provider
 
 log = logging.getLogger(__name__)
@@ -119,6 +120,7 @@ def poll(cursor: InboxCursor, fetch: Callable[..., InboxPage], *, kind: str | No
          interval: dt.timedelta | None = None) -> PollResult:
     account = cursor.account
     result = PollResult()
+    reset_quota()
     try:
         provider = get_provider(account.provider)
         run = IngestRun(account.organization_id)
@@ -134,8 +136,8 @@ def poll(cursor: InboxCursor, fetch: Callable[..., InboxPage], *, kind: str | No
                 # Saved after every page, so a later failure does not refetch what we hold.
                 cursor.cursor = page.cursor
                 InboxCursor.objects.filter(pk=cursor.pk).update(cursor=page.cursor)
-            if not page.items or not moved:
-                break
+            if not page.items or not moved or quota_wait():
+                break  # the rest next time (or once the quota the platform named is back)
     except RateLimited as exc:
         return _rate_limited(cursor, result, exc)
     except AuthExpired as exc:
@@ -146,9 +148,13 @@ def poll(cursor: InboxCursor, fetch: Callable[..., InboxPage], *, kind: str | No
     except (ProviderError, UnknownProvider) as exc:
         return _failed(cursor, result, "transient", exc, delay=None)
     now = timezone.now()
+    planned = plan_next(cursor, now, interval or poll_interval())
+    wait = quota_wait()  # the answer said the quota is used up: wait for it, not into a 429
+    if wait:
+        planned = max(planned, now + dt.timedelta(seconds=wait))
+        _hold_account(cursor, planned)
     InboxCursor.objects.filter(pk=cursor.pk).update(
-        last_polled_at=now, next_poll_at=plan_next(cursor, now, interval or poll_interval()),
-        leased_until=None, backoff=0, last_error="")
+        last_polled_at=now, next_poll_at=planned, leased_until=None, backoff=0, last_error="")
     account_record_sync(account=account)
     return result
 
@@ -162,10 +168,14 @@ def _rate_limited(cursor: InboxCursor, result: PollResult, exc: RateLimited) -> 
     """Wait as the platform asked; the account's other cursors (searches) share its quota,
     so they wait too."""
     failed = _failed(cursor, result, "rate_limited", exc, delay=exc.retry_after)
-    until = InboxCursor.objects.get(pk=cursor.pk).next_poll_at
+    _hold_account(cursor, InboxCursor.objects.get(pk=cursor.pk).next_poll_at)
+    return failed
+
+
+def _hold_account(cursor: InboxCursor, until: dt.datetime) -> None:
+    """The account's other cursors wait until `until` too (one quota per account)."""
     InboxCursor.objects.filter(account_id=cursor.account_id).exclude(pk=cursor.pk).filter(
         Q(next_poll_at__isnull=True) | Q(next_poll_at__lt=until)).update(next_poll_at=until)
-    return failed
 
 
 def _failed(cursor, result, outcome, exc, *, delay, stop=False, disable=False) -> PollResult:

@@ -132,3 +132,58 @@ def test_after_a_poll_the_next_is_one_interval_after_its_slot():
     slot = grid_point_after(now - MINUTE, interval=60.0, phase=phase)  # the slot just past
     cursor = InboxCursor.objects.create(account=account, source=SOURCE_INBOX, next_poll_at=slot)
     assert plan_next(cursor, now, MINUTE) == slot + MINUTE
+
+
+# --- rate-limit headers on answers that worked ------------------------------------------
+
+@pytest.fixture
+def rsps(settings):
+    import responses
+
+    settings.SSRF_ALLOW_LOOPBACK = True  # the Mastodon fake is on 127.0.0.1
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+
+
+def _notifications(rsps, **headers):
+    import responses
+
+    from tests.platforms import mastodon_fake
+
+    rsps.add(responses.GET, f"{mastodon_fake.BASE}/api/v1/notifications",
+             json=mastodon_fake.fixture("notifications_mentions"), headers=headers)
+
+
+@pytest.mark.django_db
+def test_a_used_up_quota_moves_the_next_poll_to_its_reset_for_every_cursor(rsps):
+    from inbox.services.listening import inbox_poll_cursor
+    from tests.platforms import mastodon_fake
+
+    reset = timezone.now() + dt.timedelta(minutes=5)
+    _notifications(rsps, **{"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0",
+                            "X-RateLimit-Reset": reset.isoformat()})
+    account = mastodon_fake.make_account()
+    cursor = InboxCursor.objects.create(account=account, source=SOURCE_INBOX)
+    search = InboxCursor.objects.create(account=account, source="search:9",
+                                        next_poll_at=timezone.now())
+    result = inbox_poll_cursor(cursor_id=cursor.pk)
+    assert result.outcome == "ok" and result.created == 2  # the answer itself is used
+    assert len(rsps.calls) == 1  # no further page into the exhausted quota
+    cursor.refresh_from_db()
+    search.refresh_from_db()
+    assert abs((cursor.next_poll_at - reset).total_seconds()) < 2
+    assert search.next_poll_at == cursor.next_poll_at
+
+
+@pytest.mark.django_db
+def test_a_quota_with_room_left_keeps_the_interval(rsps):
+    from inbox.services.listening import inbox_poll_cursor
+    from tests.platforms import mastodon_fake
+
+    _notifications(rsps, **{"X-RateLimit-Remaining": "250",
+                            "X-RateLimit-Reset": (timezone.now() + MINUTE * 5).isoformat()})
+    account = mastodon_fake.make_account()
+    cursor = InboxCursor.objects.create(account=account, source=SOURCE_INBOX)
+    inbox_poll_cursor(cursor_id=cursor.pk)
+    cursor.refresh_from_db()
+    assert cursor.next_poll_at - timezone.now() <= MINUTE * 1.5
