@@ -3,6 +3,7 @@
 import json
 import os
 import sys
+from urllib.parse import quote
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -21,8 +22,9 @@ def _database_url() -> str:
     d = connection.settings_dict
     if d["ENGINE"].endswith("sqlite3"):
         pytest.skip("the command needs a database another process can open")
-    return (f"postgres://{d['USER']}:{d['PASSWORD']}@{d['HOST'] or 'localhost'}:"
-            f"{d['PORT'] or 5432}/{d['NAME']}")
+    password = f":{quote(d['PASSWORD'], safe='')}" if d.get("PASSWORD") else ""
+    return (f"postgres://{quote(d['USER'] or '', safe='')}{password}@"
+            f"{quote(d['HOST'] or 'localhost', safe='')}:{d['PORT'] or 5432}/{d['NAME']}")
 
 
 def _agent(token: str | None, scenario):
