@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp_types import ToolAnnotations
@@ -41,6 +41,8 @@ InboxKind = _choices(InboxFilterSerializer, "kind")
 SentimentFilter = _choices(InboxFilterSerializer, "sentiment")
 Range = _choices(SummaryQuerySerializer, "range")
 
+# A JSON object: the SDK sends it as the call's structured content (and as text).
+Result = dict[str, Any]
 Limit = Annotated[int, Field(ge=1, le=actions.MAX_LIMIT, description="Rows per page.")]
 Offset = Annotated[int, Field(ge=0, description="Rows to skip (`next_offset` of the "
                                                 "previous page).")]
@@ -64,7 +66,7 @@ def build_server(source: PrincipalSource) -> MCPServer:
     posts, inbox = PostViewSet.perms, InboxItemViewSet.perms
 
     @server.tool(annotations=READ)
-    async def list_accounts(ctx: Context) -> dict:
+    async def list_accounts(ctx: Context) -> Result:
         """The connected accounts the token may use: id, network (`provider`), handle,
         status, and the network's limits for a post (`max_chars`, how characters are
         counted, media)."""
@@ -74,14 +76,14 @@ def build_server(source: PrincipalSource) -> MCPServer:
     @server.tool(annotations=READ)
     async def list_posts(ctx: Context, status: PostStatus | None = None,
                          account_id: int | None = None, limit: Limit = 20,
-                         offset: Offset = 0) -> dict:
+                         offset: Offset = 0) -> Result:
         """Posts, newest first, with their per-account targets and what they allow now
         (`actions`)."""
         return await call(source, ctx, posts["list"], lambda p: actions.list_posts(
             p, status=status, account_id=account_id, limit=limit, offset=offset))
 
     @server.tool(annotations=READ)
-    async def get_post(ctx: Context, post_id: int) -> dict:
+    async def get_post(ctx: Context, post_id: int) -> Result:
         """One post with its targets (per-account text, status, links once published)."""
         return await call(source, ctx, posts["retrieve"],
                           lambda p: actions.get_post(p, post_id=post_id))
@@ -100,7 +102,7 @@ def build_server(source: PrincipalSource) -> MCPServer:
                 description="Planned time, ISO 8601 with offset. Scheduling itself is "
                             "schedule_post.")] = None,
             timezone: Annotated[str, Field(description="IANA zone; empty: the "
-                                                       "organisation's.")] = "") -> dict:
+                                                       "organisation's.")] = "") -> Result:
         """Create a draft. It is not published: submit it for approval (submit_post) or
         schedule it (schedule_post). `problems` lists what would stop that (a text over a
         network's limit …); fix those first."""
@@ -110,7 +112,7 @@ def build_server(source: PrincipalSource) -> MCPServer:
             scheduled_at=scheduled_at, timezone=timezone, notes=notes))
 
     @server.tool(annotations=WRITE)
-    async def submit_post(ctx: Context, post_id: int) -> dict:
+    async def submit_post(ctx: Context, post_id: int) -> Result:
         """Submit a draft (or a post with changes requested) for approval; the approvers
         are notified. Approving is for people."""
         return await call(source, ctx, posts["submit"],
@@ -123,7 +125,7 @@ def build_server(source: PrincipalSource) -> MCPServer:
                 description="ISO 8601 with offset; default: the post's planned time.")] = None,
             now: Annotated[bool, Field(description="Publish as soon as possible "
                                                    "(needs a role that may publish).")] = False,
-    ) -> dict:
+    ) -> Result:
         """Schedule a post. Where the organisation requires approval, only approved posts
         can be scheduled: submit the draft instead."""
         return await call(source, ctx, posts["schedule"], lambda p: actions.schedule_post(
@@ -134,7 +136,7 @@ def build_server(source: PrincipalSource) -> MCPServer:
                          account_id: int | None = None, kind: InboxKind | None = None,
                          sentiment: SentimentFilter | None = None,
                          q: Annotated[str | None, Field(description="Full-text search.")] = None,
-                         limit: Limit = 20, offset: Offset = 0) -> dict:
+                         limit: Limit = 20, offset: Offset = 0) -> Result:
         """Inbox items (comments, mentions, replies, direct messages, listening hits),
         newest first. `open` (the default) leaves out snoozed items; `all` is every
         status."""
@@ -143,7 +145,7 @@ def build_server(source: PrincipalSource) -> MCPServer:
             limit=limit, offset=offset))
 
     @server.tool(annotations=READ)
-    async def get_conversation(ctx: Context, item_id: int) -> dict:
+    async def get_conversation(ctx: Context, item_id: int) -> Result:
         """One inbox item with its conversation: what it answers (`ancestors`), other
         answers to the same message (`siblings`), answers to it, and our replies."""
         return await call(source, ctx, inbox["retrieve"],
@@ -151,21 +153,21 @@ def build_server(source: PrincipalSource) -> MCPServer:
 
     @server.tool(annotations=OUTWARD)
     async def reply_to_item(ctx: Context, item_id: int,
-                            text: Annotated[str, Field(min_length=1, max_length=10000)]) -> dict:
+                            text: Annotated[str, Field(min_length=1, max_length=10000)]) -> Result:
         """Reply on the network. The reply is sent by a worker (`status: sending`) or waits
         for approval where the organisation requires it (`pending_approval`)."""
         return await call(source, ctx, inbox["reply"],
                           lambda p: actions.reply_to_item(p, item_id=item_id, text=text))
 
     @server.tool(annotations=WRITE)
-    async def mark_done(ctx: Context, item_id: int) -> dict:
+    async def mark_done(ctx: Context, item_id: int) -> Result:
         """Mark an inbox item done."""
         return await call(source, ctx, inbox["done"],
                           lambda p: actions.mark_done(p, item_id=item_id))
 
     @server.tool(annotations=READ)
     async def analytics_summary(ctx: Context, range: Range = "28", start: DateArg = None,
-                                end: DateArg = None, account_ids: AccountIds = None) -> dict:
+                                end: DateArg = None, account_ids: AccountIds = None) -> Result:
         """Totals of the posts published in the period and the one before (impressions,
         engagements, engagement rate …), follower growth, and the same per account."""
         return await call(source, ctx, AnalyticsViewSet.perms["summary"],
@@ -176,7 +178,7 @@ def build_server(source: PrincipalSource) -> MCPServer:
     async def top_posts(ctx: Context, range: Range = "28", start: DateArg = None,
                         end: DateArg = None, account_ids: AccountIds = None,
                         limit: Annotated[int, Field(ge=1, le=50)] = 5,
-                        order: Literal["best", "worst"] = "best") -> dict:
+                        order: Literal["best", "worst"] = "best") -> Result:
         """The period's published posts with the most (or fewest) engagements."""
         return await call(source, ctx, AnalyticsViewSet.perms["summary"],
                           lambda p: actions.top_posts(

@@ -346,7 +346,12 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # /mcp/ runs a fresh (stateless) session manager per request: its start and stop
+        # lines would be two log lines per agent request.
+        "mcp.server.streamable_http_manager": {"level": "WARNING"},
+    },
 }
 
 # --- socialmgr --------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Each tool through the SDK's client over streamable HTTP: the REST API's rules apply."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.utils import timezone
@@ -37,7 +38,9 @@ def test_the_tool_list_has_typed_arguments(org, agent):
 
 
 def test_list_accounts_with_their_limits(org, agent, account):
-    data = agent(org, Role.VIEWER).call("list_accounts")
+    raw = agent(org, Role.VIEWER).raw("list_accounts")
+    data = raw.structured_content  # structured, and the same JSON as text
+    assert data == json.loads(raw.content[0].text)
     assert [a["id"] for a in data["accounts"]] == [account.pk]
     first = data["accounts"][0]
     assert first["provider"] == "sandbox" and first["limits"]["max_chars"] == 500
