@@ -279,7 +279,8 @@ class Provider(ABC):
     def validate(self, account: ConnectedAccount, text: str,
                  media: list[MediaFile]) -> list[Problem]:
         """Problems with a post before it is saved; the default checks `limits()`."""
-        return validate_against_limits(self.limits(account), text, media)
+        return validate_against_limits(self.limits(account), text, media,
+                                       platform=self.platform_label(account))
 
     @abstractmethod
     def publish(self, account: ConnectedAccount, request: PublishRequest) -> RemotePost:

@@ -14,10 +14,12 @@ from lib.counting import count_bytes, count_graphemes, find_urls, text_length
 from platforms.limits import Limits, MediaFile, Problem
 
 
-def validate_against_limits(limits: Limits, text: str, media: list[MediaFile]) -> list[Problem]:
-    """Every way `text` and `media` break `limits`; an empty list means the post fits."""
+def validate_against_limits(limits: Limits, text: str, media: list[MediaFile], *,
+                            platform: str = "") -> list[Problem]:
+    """Every way `text` and `media` break `limits`; an empty list means the post fits.
+    `platform` (the network's name) goes into messages that differ per network."""
     problems = _text_problems(limits, text, has_media=bool(media))
-    problems += _media_problems(limits, media)
+    problems += _media_problems(limits, media, platform)
     return problems
 
 
@@ -47,9 +49,16 @@ def _text_problems(limits: Limits, text: str, *, has_media: bool) -> list[Proble
     return problems
 
 
-def _media_problems(limits: Limits, media: list[MediaFile]) -> list[Problem]:
+def _media_problems(limits: Limits, media: list[MediaFile], platform: str = "") -> list[Problem]:
     problems: list[Problem] = []
-    if len(media) > limits.max_media:
+    if len(media) > limits.max_media and platform:
+        problems.append(Problem("too_many_media", ngettext(
+            "%(platform)s takes at most %(max)d image or video per post (%(count)d attached).",
+            "%(platform)s takes at most %(max)d images or videos per post (%(count)d attached).",
+            limits.max_media,
+        ) % {"platform": platform, "max": limits.max_media, "count": len(media)},
+            field="media"))
+    elif len(media) > limits.max_media:
         problems.append(Problem("too_many_media", ngettext(
             "At most %(max)d file can be attached here (%(count)d attached).",
             "At most %(max)d files can be attached here (%(count)d attached).",

@@ -47,13 +47,15 @@ def _limits(account) -> dict:
     from platforms.registry import UnknownProvider, get_provider
 
     try:
-        limits = get_provider(account.provider).limits(account)
+        provider = get_provider(account.provider)
+        limits = provider.limits(account)
     except (ImportError, UnknownProvider, ProviderError):
         # Unknown limits (or the instance did not answer): the server's validate() still runs.
         return {}
     return {"max": limits.max_chars, "counting": limits.counting,
             "url_length": limits.url_length, "max_bytes": limits.max_bytes,
-            "max_media": limits.max_media, "alt_max": limits.alt_text_max}
+            "max_media": limits.max_media, "alt_max": limits.alt_text_max,
+            "network": str(provider.platform_label(account))}
 
 
 def _tz_name(request) -> str:

@@ -40,7 +40,7 @@ def _now_iso() -> tuple[dt.datetime, str]:
 
 def publish(client: XrpcClient, account: ConnectedAccount, request: PublishRequest,
             limits: Limits) -> RemotePost:
-    problems = validate_against_limits(limits, request.text, request.media)
+    problems = validate_against_limits(limits, request.text, request.media, platform="Bluesky")
     if problems:
         raise Rejected(" ".join(p.message for p in problems))
     did = repo_did(account)

@@ -101,7 +101,8 @@ class InstagramProvider(MetaProvider):
 
     def validate(self, account: ConnectedAccount, text: str,
                  media: list[MediaFile]) -> list[Problem]:
-        problems = validate_against_limits(self.limits(account), text, media)
+        problems = validate_against_limits(self.limits(account), text, media,
+                                           platform=self.name)
         if not media:
             problems.append(Problem("media_required",
                                     _("Instagram posts need at least one image."), field="media"))

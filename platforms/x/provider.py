@@ -141,7 +141,7 @@ class XProvider(Provider):
         return LIMITS
 
     def validate(self, account, text: str, media_files: list[MediaFile]) -> list[Problem]:
-        problems = validate_against_limits(LIMITS, text, media_files)
+        problems = validate_against_limits(LIMITS, text, media_files, platform=self.name)
         single = [m for m in media_files if media.category(m) != "tweet_image"]
         if single and len(media_files) > 1:
             problems.append(Problem("too_many_media", _(

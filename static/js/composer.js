@@ -148,9 +148,31 @@
       });
       bar.hidden = !offer;
     }
+    renderMediaLimits();
     var unlicensed = form.querySelector("[data-chosen-media] [data-licensed='0']");
     var warn = form.querySelector("[data-licence-warning]");
     if (warn) warn.hidden = !unlicensed;
+  }
+
+  // Images and videos against each chosen network's limit (platforms/limits.py), live; the
+  // server refuses too many with the network's name in validate().
+  function renderMediaLimits() {
+    var list = form.querySelector("[data-media-limits]");
+    if (!list) return;
+    list.textContent = "";
+    var count = form.querySelectorAll("[data-chosen-media] input[name=media]").length;
+    var template = list.getAttribute("data-template") || "{handle} on {network}: {count} of {max}";
+    checked().forEach(function (box) {
+      var limits = limitsOf(box), max = limits.max_media;
+      if (!max) return;
+      var li = document.createElement("li");
+      li.className = "counter counter-" + (count > max ? "over" : "ok");
+      li.textContent = template.replace("{network}", limits.network || box.getAttribute("data-platform") || "")
+        .replace("{handle}", box.getAttribute("data-handle") || "")
+        .replace("{count}", count).replace("{max}", max);
+      list.appendChild(li);
+    });
+    list.hidden = !list.children.length;
   }
 
   // --- tabs (Original + one per account), keyboard: arrows, Home, End ----------------
@@ -260,28 +282,33 @@
   var zone = form.querySelector("[data-dropzone]");
   function upload(files) {
     var status = zone.querySelector("[data-upload-status]");
-    Array.prototype.forEach.call(files, function (file) {
-      var body = new FormData();
-      body.append("file", file);
-      var own = zone.querySelector("[data-upload-own-work]");
-      if (own && own.checked) body.append("own_work", "on");
-      body.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
-      status.textContent = file.name + " …";
-      fetch(zone.getAttribute("data-upload-url"), { method: "POST", body: body, headers: { "HX-Request": "true" }, credentials: "same-origin" })
-        .then(function (r) { return r.text().then(function (t) { return { ok: r.ok, html: t }; }); })
-        .then(function (res) {
-          var doc = new DOMParser().parseFromString(res.html, "text/html");
-          var made = doc.querySelector("[data-uploaded]");
-          if (res.ok && made) {
-            addMedia(fromDataset(made)); status.textContent = file.name + " ✓";
-            // the library below shows the new file at once (not "the library is empty")
-            var search = document.getElementById("media-search");
-            if (window.htmx && search) window.htmx.ajax("GET", search.getAttribute("hx-get"), { target: "#media-picker-list", values: { q: search.value } });
-          }
-          else { status.textContent = file.name + ": " + (doc.body.textContent || "").trim(); }
-        })
-        .catch(function () { status.textContent = file.name + ": upload failed"; });
-    });
+    // One after another, so several files keep the order they were chosen in (the order of
+    // a carousel or a gallery).
+    Array.prototype.reduce.call(files, function (previous, file) {
+      return previous.then(function () { return uploadOne(file, status); });
+    }, Promise.resolve());
+  }
+  function uploadOne(file, status) {
+    var body = new FormData();
+    body.append("file", file);
+    var own = zone.querySelector("[data-upload-own-work]");
+    if (own && own.checked) body.append("own_work", "on");
+    body.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
+    status.textContent = file.name + " …";
+    return fetch(zone.getAttribute("data-upload-url"), { method: "POST", body: body, headers: { "HX-Request": "true" }, credentials: "same-origin" })
+      .then(function (r) { return r.text().then(function (t) { return { ok: r.ok, html: t }; }); })
+      .then(function (res) {
+        var doc = new DOMParser().parseFromString(res.html, "text/html");
+        var made = doc.querySelector("[data-uploaded]");
+        if (res.ok && made) {
+          addMedia(fromDataset(made)); status.textContent = file.name + " ✓";
+          // the library below shows the new file at once (not "the library is empty")
+          var search = document.getElementById("media-search");
+          if (window.htmx && search) window.htmx.ajax("GET", search.getAttribute("hx-get"), { target: "#media-picker-list", values: { q: search.value } });
+        }
+        else { status.textContent = file.name + ": " + (doc.body.textContent || "").trim(); }
+      })
+      .catch(function () { status.textContent = file.name + ": upload failed"; });
   }
   if (zone) {
     zone.querySelector("[data-upload-input]").addEventListener("change", function (e) { upload(e.target.files); e.target.value = ""; });

@@ -189,7 +189,7 @@ def test_network_media_limits_are_checked_with_the_fetched_files(org, approver, 
     result = csv_import(organization=org, actor=approver,
                         content=_csv(f"Six pictures,{account.handle},,,{urls},"))
     errors = result.rows[0].errors
-    assert errors and account.handle in errors[0] and "At most 4 files" in errors[0]
+    assert errors and account.handle in errors[0] and "takes at most 4 images" in errors[0]
     assert MediaAsset.objects.count() == 0 and list(temp_dir.iterdir()) == []
 
 

@@ -401,3 +401,18 @@ def test_a_thread_and_its_first_comment_carry_root_and_parent_refs_on_the_pds(
     texts = [r["value"]["text"] for r in records]
     for text in ("Faden eins.", "Faden zwei.", "Faden drei.", "Der erste Kommentar"):
         assert texts.count(text) == 1  # part 2 was reconciled by its record key, not re-posted
+
+
+def test_four_images_each_keep_their_alt_text_and_a_fifth_is_refused(pds, account):
+    alts = ["Eins: Hafen", "Two: lighthouse", "Drei: Möwen", "Four: dusk"]
+    media = [image(f"{n}.png", alt, (10 + n, 10)) for n, alt in enumerate(alts)]
+    post = BlueskyProvider().publish(account, PublishRequest(text="Vier Bilder", media=media))
+    embed = pds.get_record(post.id)["value"]["embed"]
+    assert [i["alt"] for i in embed["images"]] == alts
+    assert [i["aspectRatio"]["width"] for i in embed["images"]] == [10, 11, 12, 13]
+    fifth = [*media, image("4.png", "Fünf")]
+    problems = BlueskyProvider().validate(account, "x", fifth)
+    assert [p.message for p in problems] == [
+        "Bluesky takes at most 4 images or videos per post (5 attached)."]
+    with pytest.raises(Rejected, match="Bluesky takes at most 4"):
+        BlueskyProvider().publish(account, PublishRequest(text="Fünf", media=fifth))
