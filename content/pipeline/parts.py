@@ -30,9 +30,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
+from accounts.models import AccountStatus
 from accounts.services.connected_accounts import account_record_sync
 from accounts.services.errors import Conflict
 from content.models import PartState, TargetPart
+from content.models.posts import RECONNECT_WAIT_CODE
 from content.pipeline.backoff import next_attempt
 from content.pipeline.dispatcher import lease_token, parse_lease
 from content.pipeline.links import link_tracking, tracked_text
@@ -58,6 +60,7 @@ log = logging.getLogger(__name__)
 
 LEASE_EXPIRED = "lease_expired"
 CLAIM_BATCH = 200
+WAITING_ACCOUNT = (AccountStatus.NEEDS_RECONNECT, AccountStatus.DISABLED)
 
 
 @dataclass(frozen=True)
@@ -93,8 +96,12 @@ def claim_due(now: dt.datetime | None = None, *, limit: int = CLAIM_BATCH) -> li
     now = now or timezone.now()
     lease = _lease(now)
     with transaction.atomic():
+        # Parts of an account waiting for a reconnect (or switched off) stay scheduled and
+        # are not claimed until it is usable again.
         due = list(_locked(TargetPart.objects.filter(status=PartState.SCHEDULED,
                                                      next_attempt_at__lte=now)
+                           .exclude(target__account__status__in=WAITING_ACCOUNT,
+                                    target__account__disconnected_at__isnull=True)
                            .order_by("next_attempt_at", "pk"))
                    .values_list("pk", flat=True)[:limit])
         expired = list(_locked(TargetPart.objects.filter(status=PartState.SENDING,
@@ -173,6 +180,9 @@ def _send_one(claim: PartClaim, results: dict) -> PartClaim | None:
         return None
     target, lease = part.target, claim.lease
     try:
+        if target.account.is_connected and not target.account.is_usable:
+            results[part.pk] = _wait_for_reconnect(part, lease)
+            return None
         stop = _stop(part)
         if stop is not None:
             results[part.pk] = _fail(part, lease, code="cannot_send", message=stop)
@@ -304,6 +314,18 @@ def _retry(part: TargetPart, lease: str, *, code: str, message: str,
     return PartState.SCHEDULED
 
 
+def _wait_for_reconnect(part: TargetPart, lease: str, *, reason: str = "") -> str:
+    """Back to scheduled without counting an attempt; `claim_due` leaves it alone until the
+    account is usable again, then it goes out (the rest of the thread after it)."""
+    account = part.target.account
+    message = _("The account %(account)s needs reconnecting. This part goes out once it is "
+                "reconnected.") % {"account": account.handle}
+    if reason:
+        message += " " + _("The platform said: %(reason)s") % {"reason": reason}
+    return _retry(part, lease, code=RECONNECT_WAIT_CODE, when=timezone.now(), count=False,
+                  message=message)
+
+
 def _fail(part: TargetPart, lease: str, *, code: str, message: str) -> str:
     from content.pipeline.notify import notify_target_problem
 
@@ -344,9 +366,7 @@ def _on_error(part: TargetPart, lease: str, exc: ProviderError, provider) -> str
         from accounts.services.connected_accounts import account_mark_needs_reconnect
 
         account_mark_needs_reconnect(account=account, reason=message)
-        return _fail(part, lease, code="account_needs_reconnect", message=_(
-            "The account %(account)s needs reconnecting (%(m)s). Reconnect it, then "
-            "retry.") % {"account": account.handle, "m": message})
+        return _wait_for_reconnect(part, lease, reason=message)
     if isinstance(exc, NotSupported):
         return _fail(part, lease, code="not_supported", message=message)
     return _retry(part, lease, code="crash", message=message)

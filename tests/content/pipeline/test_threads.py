@@ -149,3 +149,25 @@ def test_networks_without_threads_get_the_parts_as_one_post(org, author, approve
     account.provider = "linkedin"
     target.account = account
     assert first_part(target) == "One.\n\nTwo."
+
+
+def test_the_rest_of_a_thread_waits_for_a_reconnect_and_then_goes_out(
+        org, make_thread, tick, sandbox, brand, connect_sandbox_account,
+        django_capture_on_commit_callbacks):
+    post = make_thread()
+    target = PostTarget.objects.get(post=post)
+    assert tick() == {target.pk: "published"}
+    sandbox.expire_tokens(brand.external_id, revoke_refresh=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        results = parts_tick()
+    first = TargetPart.objects.filter(target=target).order_by("position").first()
+    assert results == {first.pk: "scheduled"}  # waiting, not failed
+    first.refresh_from_db()
+    assert first.last_error_code == "account_needs_reconnect" and first.attempts == 0
+    assert "The access token is invalid" in first.last_error
+    assert parts_tick() == {}  # not claimed again while the account waits
+    with django_capture_on_commit_callbacks(execute=True):
+        connect_sandbox_account(org, "brand_a")
+    assert list(parts_tick().values()) == ["sent"] * 4
+    assert all(sandbox.created_count(str(p.idempotency_key)) == 1
+               for p in TargetPart.objects.filter(target=target))
