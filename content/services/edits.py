@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
+from accounts.services.connected_accounts import account_mark_needs_reconnect
 from accounts.services.errors import ServiceError
 from content.models import EditStatus, Post, PostTarget, PostTargetMedia, TargetEdit
 from content.services.access import require
@@ -24,7 +25,7 @@ from content.services.validation import problems_for
 from content.workflows import TargetState
 from lib.threads import has_parts, split_parts, thread_text
 from platforms.base import MediaFile, PublishRequest
-from platforms.errors import ProviderError
+from platforms.errors import AuthExpired, ProviderError
 from platforms.registry import UnknownProvider, get_provider, provider_name
 
 STUCK = dt.timedelta(minutes=5)  # an edit still "editing" after this is taken as dead
@@ -65,6 +66,10 @@ def target_edit(*, target: PostTarget, actor, text: str,
                   open=asset.file.open) for asset, alt in media])
     try:
         get_provider(locked.account.provider).edit(locked.account, locked.remote_id, request)
+    except AuthExpired as exc:  # the account needs reconnecting: say so, everywhere
+        account_mark_needs_reconnect(account=locked.account, reason=exc.message)
+        return _finish(edit, EditStatus.FAILED, _("The platform refused the edit: %(reason)s")
+                       % {"reason": exc.message or type(exc).__name__}, actor)
     except ProviderError as exc:
         return _finish(edit, EditStatus.FAILED, _("The platform refused the edit: %(reason)s")
                        % {"reason": exc.message or type(exc).__name__}, actor)

@@ -96,6 +96,18 @@ def test_a_refused_edit_is_recorded_and_changes_nothing_here(org, member_of, rsp
     assert TargetEdit.objects.count() == 1
 
 
+def test_an_edit_with_a_dead_token_marks_the_account_for_reconnecting(org, member_of, rsps):
+    approver = member_of("approver")
+    account = fake.make_account(organization=org)
+    target = published(org, approver, account)
+    fake.add_invalid_bearer_token(rsps, responses.PUT, f"/api/v1/statuses/{STATUS}")
+    edit = target_edit(target=target, actor=approver, text="Shorter now")
+    assert edit.status == "failed" and "Invalid Bearer token" in edit.last_error
+    account.refresh_from_db()
+    assert account.status == "needs_reconnect"
+    assert AuditEntry.objects.filter(verb="accounts.account.needs_reconnect").count() == 1
+
+
 def test_an_edit_needs_the_publish_permission_and_one_post(org, member_of, rsps):
     target = published(org, member_of("approver"), fake.make_account(organization=org))
     with pytest.raises(ServiceError):
