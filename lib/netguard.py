@@ -27,6 +27,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -304,10 +305,15 @@ def _read_capped(response: requests.Response, max_bytes: int) -> bytes:
     return b"".join(_chunks_capped(response, max_bytes))
 
 
-def copy_capped(response: requests.Response, fileobj, max_bytes: int) -> int:
-    """Stream the body into `fileobj` (never all in memory); UnsafeURL past `max_bytes`."""
+def copy_capped(response: requests.Response, fileobj, max_bytes: int,
+                deadline: float | None = None) -> int:
+    """Stream the body into `fileobj` (never all in memory); UnsafeURL past `max_bytes` or,
+    when given, past `deadline` (time.monotonic()): a server that drips its answer slowly
+    stays within each read's timeout but must not hold the caller for ever."""
     total = 0
     for chunk in _chunks_capped(response, max_bytes):
+        if deadline is not None and time.monotonic() > deadline:
+            raise UnsafeURL(_("The answer took too long."))
         fileobj.write(chunk)
         total += len(chunk)
     return total

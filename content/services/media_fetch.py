@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from dataclasses import dataclass
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -35,6 +36,7 @@ VIDEO_TYPES = ("video/mp4", "video/quicktime")
 # Servers that do not know better send images as octet-stream; the content decides then.
 NEUTRAL_TYPES = ("application/octet-stream", "binary/octet-stream", "")
 MAX_URL_LENGTH = 2000
+FETCH_SECONDS = 30  # one file, from the first byte to the last
 
 
 class MediaFetchFailed(Exception):
@@ -126,7 +128,8 @@ def _download(url: str, out, fetched: FetchedMedia) -> None:
             else:
                 raise MediaFetchFailed(_("The address is not an image or video (%(type)s).")
                                        % {"type": declared[:60]})
-            fetched.size = copy_capped(response, out, limit)
+            fetched.size = copy_capped(response, out, limit,
+                                       deadline=time.monotonic() + FETCH_SECONDS)
             fetched.content_type = declared
             name = os.path.basename(urlsplit(final_url).path)[:120]
             fetched.name = unquote(name) or "media"

@@ -55,6 +55,17 @@ class _Media(http.server.BaseHTTPRequestHandler):
             "/fake.png": (200, "image/png", b"GIF89a but not really an image at all"),
             "/big.png": (200, "image/png", b"\x89PNG" + b"0" * 300_000),
         }
+        if path == "/slow.png":  # a server that drips its answer
+            import time
+
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+            for _ in range(4):
+                self.wfile.write(b"\x89PNG" + b"0" * (64 * 1024 - 4))
+                self.wfile.flush()
+                time.sleep(0.4)
+            return
         if path == "/to-private":
             self.send_response(302)
             self.send_header("Location", "http://10.0.0.7/secret.png")
@@ -172,6 +183,23 @@ def test_size_limit_and_loopback_without_the_setting(org, accounts, approver, se
     assert "not a public internet address" in result.rows[0].errors[0]
     assert "Only http and https" in result.rows[1].errors[0]
     assert _Media.hits == [] and MediaAsset.objects.count() == 0
+
+
+def test_a_slow_answer_and_a_long_import_stop_with_a_reason(org, accounts, approver, server,
+                                                           temp_dir, monkeypatch):
+    from content.services import csv_import as importer
+    from content.services import media_fetch
+
+    monkeypatch.setattr(media_fetch, "FETCH_SECONDS", 0.5)
+    a = accounts[0]
+    result = csv_import(organization=org, actor=approver,
+                        content=_csv(f"Slow,{a.handle},,,{server}/slow.png,"))
+    assert "took too long" in result.rows[0].errors[0]
+    monkeypatch.setattr(importer, "FETCH_BUDGET_S", -1)
+    result = csv_import(organization=org, actor=approver,
+                        content=_csv(f"Late,{a.handle},,,{server}/a.png,"))
+    assert "fetching the media took too long" in result.rows[0].errors[0]
+    assert MediaAsset.objects.count() == 0 and list(temp_dir.iterdir()) == []
 
 
 def test_the_same_address_is_fetched_once_and_stored_once(org, accounts, approver, server,
