@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from assistant.prompts import LANGUAGES, TONES
 from assistant.services.settings import assistant_settings_for
@@ -30,7 +31,9 @@ def assistant_composer_panel(context):
     return {"current": current, "organization": organization, "alt_url": alt_url,
             "host": urlsplit(current.base_url).hostname if current else "",
             "tones": [(key, label) for key, (label, _how) in TONES.items()],
-            "languages": [(key, label) for key, (label, _name) in LANGUAGES.items()]}
+            "languages": [(key, label) for key, (label, _name) in LANGUAGES.items()],
+            # Most drafts are in the language the person works in: offer the other one.
+            "translate_to": "en" if (get_language() or "").startswith("de") else "de"}
 
 
 @register.inclusion_tag("assistant/_reply_panel.html", takes_context=True)

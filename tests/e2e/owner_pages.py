@@ -20,7 +20,7 @@ ORG_PAGES = [
     "media/", "notifications/", "snippets/", "inbox/", "analytics/", "analytics/settings/",
     "operations/", "settings/", "settings/members/", "settings/accounts/",
     "settings/approvals/", "settings/feeds/", "settings/audit/", "settings/system/",
-    "settings/api/", "settings/webhooks/", "inbox/settings/",
+    "settings/api/", "settings/webhooks/", "settings/assistant/", "inbox/settings/",
     "inbox/trends/", "inbox/alerts/", "analytics/links/",
 ]
 ACCOUNT_PAGES = ["/preferences/", "/accounts/email/", "/accounts/password/change/",
