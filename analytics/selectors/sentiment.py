@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 
 from analytics.selectors.scope import Scope
-from platforms.registry import provider_name
+from platforms.registry import UnknownProvider, get_provider, provider_name
 
 LABELS = ("negative", "neutral", "positive")
 
@@ -25,6 +25,15 @@ def net_score(counts: dict) -> int | None:
     if not analysed:
         return None
     return round(100 * (counts.get("positive", 0) - counts.get("negative", 0)) / analysed)
+
+
+def network_name(account) -> str:
+    """The network as people know it: a sandbox account shaped like Bluesky is "Sandbox
+    (like Bluesky)", so the demo's networks are told apart."""
+    try:
+        return str(get_provider(account.provider).platform_label(account))
+    except UnknownProvider:
+        return provider_name(account.provider)
 
 
 def _items(scope: Scope):
@@ -72,12 +81,14 @@ def sentiment_stats(scope: Scope) -> dict:
     accounts = {a.pk: a for a in scope.accounts}
     per_network: dict = defaultdict(dict)
     for account_id, counts in per_account.items():
-        network = per_network[accounts[account_id].provider]
+        account = accounts[account_id]
+        network = per_network[(network_name(account), account.provider)]
         for label, n in counts.items():
             network[label] = network.get(label, 0) + n
     account_rows = [_row(accounts[aid].name, counts, provider=accounts[aid].provider)
                     for aid, counts in per_account.items()]
-    network_rows = [_row(provider_name(p), counts, provider=p) for p, counts in per_network.items()]
+    network_rows = [_row(name, counts, provider=provider)
+                    for (name, provider), counts in per_network.items()]
     for table in (account_rows, network_rows):
         table.sort(key=lambda r: (-r["analysed"], r["name"]))
     current_counts = {k: totals[k] for k in LABELS}
