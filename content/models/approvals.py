@@ -72,6 +72,13 @@ class ClientReviewLink(models.Model):
                              related_name="review_links")
     reviewer_name = models.CharField(_("reviewer name"), max_length=120, blank=True)
     reviewer_email = models.EmailField(_("reviewer email"), blank=True)
+    # The approval step and round the link was made for: it decides that step only, and
+    # only while it is the post's open step in that round (a changed post, or the next
+    # step, needs a new link).
+    step = models.ForeignKey("content.ApprovalStep", on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="+")
+    step_name = models.CharField(max_length=80, blank=True)
+    approval_round = models.PositiveIntegerField(default=0)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership
 from accounts.roles import RANK, Role, role_allows
@@ -116,3 +117,15 @@ def can_approve_now(membership: Membership, post: Post) -> bool:
         return False
     remaining, step = open_step(post, steps_for(post.organization))
     return remaining and holds_step(membership, step)
+
+
+STALE_LINK = gettext_lazy(
+    "This link was made for an approval step that is no longer open (the post changed or "
+    "another step is next). Ask for a new link.")
+
+
+def link_fits(link, post: Post, step) -> bool:
+    """A link decides the step it was made for, in the round it was made in, only."""
+    return (link.approval_round == post.approval_round
+            and link.step_id == (step.pk if step else None)
+            and (step is not None or not link.step_name))

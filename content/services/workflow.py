@@ -18,9 +18,11 @@ from accounts.roles import role_allows
 from accounts.services.errors import ServiceError
 from content.models import CommentKind, Decision, Post, PostApproval, PostComment
 from content.services.access import (
+    STALE_LINK,
     Forbidden,
     approval_valid,
     holds_step,
+    link_fits,
     open_step,
     require,
     steps_for,
@@ -69,6 +71,8 @@ def post_approve(*, post: Post, actor, comment: str = "",
         remaining, step = open_step(locked, steps)
         if review_link is None and not holds_step(membership, step):
             raise Forbidden(_("This approval step is not yours to decide."))
+        if review_link is not None and not link_fits(review_link, locked, step):
+            raise ServiceError(str(STALE_LINK), code="step")
         content_hash = locked.content_hash()
         PostApproval.objects.create(
             post=locked, step=step, round=locked.approval_round, decided_by=actor,
@@ -112,6 +116,8 @@ def post_request_changes(*, post: Post, actor, comment: str, review_link=None,
         _remaining, step = open_step(locked, steps_for(locked.organization))
         if review_link is None and not holds_step(membership, step):
             raise Forbidden(_("This approval step is not yours to decide."))
+        if review_link is not None and not link_fits(review_link, locked, step):
+            raise ServiceError(str(STALE_LINK), code="step")
         PostApproval.objects.create(
             post=locked, step=step, round=locked.approval_round, decided_by=actor,
             review_link=review_link, reviewer_name=reviewer_name, decision=Decision.CHANGES,

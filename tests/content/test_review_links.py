@@ -78,3 +78,71 @@ def test_revoked_expired_or_forged_links_do_nothing(client, pending, member_of, 
     client.post(path, {"decision": "approve", "comment": ""})
     pending.refresh_from_db()
     assert pending.status == "pending_approval"
+
+
+def _two_steps(org, member_of):
+    from content.services.approval_steps import StepData, approval_step_create
+
+    admin = member_of("admin")
+    legal, _ = approval_step_create(organization=org, actor=admin,
+                                    data=StepData(name="Legal", role="approver"))
+    lead, _ = approval_step_create(organization=org, actor=admin,
+                                   data=StepData(name="Lead", role="approver"))
+    return legal, lead
+
+
+def test_a_link_decides_only_the_step_it_was_made_for(client, org, make_post, member_of,
+                                                      future):
+    from content.services.workflow import post_approve
+
+    org.approval_required = True
+    org.save()
+    editor, approver = member_of("editor"), member_of("approver")
+    legal, _lead = _two_steps(org, member_of)
+    post = make_post(author=editor, scheduled_at=future, text="For legal")
+    post_submit(post=post, actor=editor)
+    link, token = review_link_create(post=post, actor=approver, reviewer_name="Lena Legal")
+    assert link.step == legal and link.step_name == "Legal"
+    # Someone in the team approves the legal step first: the link no longer fits.
+    post_approve(post=post, actor=approver)
+    path = reverse("client_review", kwargs={"token": token})
+    response = client.post(path, {"decision": "approve", "comment": ""})
+    assert response.status_code in (400, 409)
+    assert "no longer open" in response.content.decode()
+    post.refresh_from_db()
+    assert post.status == "pending_approval"
+    assert PostApproval.objects.filter(post=post).count() == 1  # only the team's decision
+
+
+def test_a_link_of_an_earlier_round_does_nothing(client, pending, member_of):
+    from content.services.workflow import post_request_changes
+
+    approver = member_of("approver")
+    _link, token = review_link_create(post=pending, actor=approver)
+    post_request_changes(post=pending, actor=approver, comment="Shorter, please")
+    post_submit(post=pending, actor=pending.author)  # a new round, perhaps new content
+    client.post(reverse("client_review", kwargs={"token": token}),
+                {"decision": "approve", "comment": ""})
+    pending.refresh_from_db()
+    assert pending.status == "pending_approval"
+
+
+def test_links_are_only_made_for_posts_waiting_for_approval(make_post, member_of):
+    draft = make_post(author=member_of("editor"), text="Not submitted")
+    with pytest.raises(ServiceError, match="Submit the post for approval first"):
+        review_link_create(post=draft, actor=member_of("approver"))
+    assert not ClientReviewLink.objects.exists()
+
+
+def test_the_reviewer_gets_the_link_by_email_with_its_expiry(
+        pending, member_of, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _link, token = review_link_create(post=pending, actor=member_of("approver"),
+                                          reviewer_name="Carla Client",
+                                          reviewer_email="carla@client.example", days=3)
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == ["carla@client.example"]
+    assert "review" in mail.subject and pending.organization.name in mail.subject
+    assert reverse("client_review", kwargs={"token": token}) in mail.body
+    assert "Carla Client" in mail.body and "The link works until" in mail.body
