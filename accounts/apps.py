@@ -11,3 +11,5 @@ class AccountsConfig(AppConfig):
         from accounts.audit_text import register
 
         register(SENTENCES, reasons=REASONS)  # how its audit entries read (accounts.audit_text)
+        # The layout's cached organisation list and reconnect banner follow every change.
+        from accounts import shell_cache  # noqa: F401

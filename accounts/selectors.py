@@ -40,6 +40,19 @@ def audit_entries(organization: Organization, *, verb="", actor="", since=None, 
     return list(qs.order_by("-created_at", "-id")[: limit + 1])
 
 
+def member_is_restricted(membership: Membership) -> bool:
+    """Whether this member sees only some accounts: a role below admin with account-access
+    rows. Asked once per membership object (`accounts.tenancy` annotates it on the request's
+    membership, so a page asks the database not at all)."""
+    if role_allows(membership.role, "channels.manage"):
+        return False
+    restricted = getattr(membership, "has_account_access", None)
+    if restricted is None:
+        restricted = AccountAccess.objects.filter(membership_id=membership.pk).exists()
+        membership.has_account_access = restricted
+    return restricted
+
+
 def accounts_for_member(membership: Membership, *, include_disabled: bool = True):
     """Connected accounts this member may see and post to (composer, inbox, analytics).
 
@@ -50,10 +63,9 @@ def accounts_for_member(membership: Membership, *, include_disabled: bool = True
     qs = ConnectedAccount.objects.for_org(membership.organization).connected()
     if not include_disabled:
         qs = qs.usable()
-    if not role_allows(membership.role, "channels.manage"):
-        allowed = AccountAccess.objects.filter(membership=membership).values("account_id")
-        if AccountAccess.objects.filter(membership=membership).exists():
-            qs = qs.filter(pk__in=allowed)
+    if member_is_restricted(membership):
+        qs = qs.filter(pk__in=AccountAccess.objects.filter(membership=membership)
+                       .values("account_id"))
     return qs.order_by("provider", "handle")
 
 

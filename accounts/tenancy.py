@@ -12,10 +12,11 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Membership
+from accounts.models import AccountAccess, Membership
 from accounts.roles import PERMISSIONS
 
 
@@ -23,9 +24,11 @@ def resolve_membership(request, org_slug: str) -> Membership:
     if not request.user.is_authenticated:
         raise Http404
     try:
-        return Membership.objects.select_related("organization").get(
-            user=request.user, organization__slug=org_slug
-        )
+        # Whether the member is limited to some accounts, asked by the navigation, the
+        # banner and most pages (accounts.selectors.member_is_restricted): asked here once.
+        return Membership.objects.select_related("organization").annotate(
+            has_account_access=Exists(AccountAccess.objects.filter(membership=OuterRef("pk")))
+        ).get(user=request.user, organization__slug=org_slug)
     except Membership.DoesNotExist:
         raise Http404 from None
 

@@ -12,4 +12,6 @@ class ContentConfig(AppConfig):
 
         register(SENTENCES, reasons=REASONS)  # how its audit entries read (accounts.audit_text)
         # The publishing pipeline resumes paused deliveries when an account is reconnected.
+        # The navigation's cached counts follow every change of posts and notifications.
+        from content import nav_counts  # noqa: F401
         from content.pipeline import resume  # noqa: F401

@@ -1,4 +1,5 @@
-"""`content_counts.approvals` / `.notifications` for the navigation badges (lazy)."""
+"""`content_counts.approvals` / `.notifications` for the navigation badges (lazy, cached:
+content.nav_counts)."""
 
 from django.utils.functional import SimpleLazyObject
 
@@ -9,14 +10,11 @@ def content_counts(request) -> dict:
         return {}
 
     def counts():
-        from content.models import Notification
-        from content.selectors import queue_counts
+        from content.nav_counts import navigation_counts
 
         membership = getattr(request, "membership", None)
-        return {
-            "approvals": queue_counts(membership)["pending"] if membership else 0,
-            "notifications": Notification.objects.filter(
-                user=request.user, organization=organization, read_at__isnull=True).count(),
-        }
+        if membership is None:
+            return {"approvals": 0, "notifications": 0}
+        return navigation_counts(membership, request.user)
 
     return {"content_counts": SimpleLazyObject(counts)}

@@ -5,9 +5,8 @@ from __future__ import annotations
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from accounts.audit_text import describe_all
-from accounts.models import AccountAccess, AuditEntry, ConnectedAccount, Membership
-from accounts.roles import role_allows
-from accounts.selectors import accounts_for_member
+from accounts.models import AuditEntry, ConnectedAccount, Membership
+from accounts.selectors import accounts_for_member, member_is_restricted
 from content.models import (
     Notification,
     Post,
@@ -26,8 +25,7 @@ def usable_accounts(membership: Membership):
 
 def _is_restricted(membership: Membership) -> bool:
     """Whether `accounts_for_member` limits this member to some accounts (same rule)."""
-    return not role_allows(membership.role, "channels.manage") and \
-        AccountAccess.objects.filter(membership_id=membership.pk).exists()
+    return member_is_restricted(membership)
 
 
 def posts_visible_to(membership: Membership, posts=None):

@@ -45,13 +45,10 @@ def member_account_scope(membership) -> frozenset[int] | None:
     cached = getattr(membership, "_inbox_account_scope", False)
     if cached is not False:
         return cached
-    from accounts.models import AccountAccess
-    from accounts.roles import role_allows
-    from accounts.selectors import accounts_for_member
+    from accounts.selectors import accounts_for_member, member_is_restricted
 
     scope = None
-    if (not role_allows(membership.role, "channels.manage")
-            and AccountAccess.objects.filter(membership=membership).exists()):
+    if member_is_restricted(membership):
         scope = frozenset(accounts_for_member(membership).values_list("pk", flat=True))
     membership._inbox_account_scope = scope
     return scope

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from accounts.roles import PERMISSIONS
 
@@ -21,9 +22,10 @@ def shell(request):
     user = getattr(request, "user", None)
     orgs = []
     if user is not None and user.is_authenticated:
-        from accounts.selectors import user_organizations
+        from accounts.shell_cache import user_organizations_cached
 
-        orgs = user_organizations(user)
+        # Lazy (as the queryset was): pages without the layout never ask.
+        orgs = SimpleLazyObject(lambda: user_organizations_cached(user))
     return {
         "organization": getattr(request, "organization", None),
         "membership": membership,

@@ -16,6 +16,15 @@ from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 # the real AT Protocol test network (`atproto_network`, `pds`, `bsky_settings`; tests/pds).
 pytest_plugins = ["tests.sandbox.fixtures", "tests.pds.harness"]
 
+# Parallel test processes (xdist) each have their own database, whose ids start at 1 in each:
+# in the one shared Redis, per-organisation cache entries (navigation counts, sessions …)
+# would cross between them. Each process gets its own key prefix; worker processes a test
+# starts inherit it through the environment.
+if (_worker := os.environ.get("PYTEST_XDIST_WORKER")) and "KEY_PREFIX" in settings.CACHES[
+        "default"]:
+    _prefix = f"{settings.CACHES['default']['KEY_PREFIX']}-{_worker}"
+    settings.CACHES["default"]["KEY_PREFIX"] = os.environ["CACHE_KEY_PREFIX"] = _prefix
+
 MISSING = {s for s in os.environ.get("SOCIALMGR_MISSING_SERVICES", "").split(",") if s}
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

@@ -27,6 +27,8 @@ def account_access_set(*, membership: Membership, account_ids: list[int], actor,
                .values_list("account_id", flat=True))
     AccountAccess.objects.bulk_create(
         [AccountAccess(membership=membership, account=a) for a in accounts if a.pk not in have])
+    membership.has_account_access = bool(accounts)  # accounts.selectors.member_is_restricted
+    membership.__dict__.pop("_inbox_account_scope", None)
     audit_record(organization=org, actor=actor, verb="accounts.member.account_access_changed",
                  target=membership.user,
                  details={"accounts": sorted(a.handle for a in accounts),

@@ -20,6 +20,7 @@ from accounts.audit import audit_record
 from accounts.models import AccountStatus, ConnectedAccount, Organization
 from accounts.services.account_mail import send_needs_reconnect_mail
 from accounts.services.errors import Conflict, ServiceError
+from accounts.shell_cache import connected_accounts_changed
 from lib.cas import compare_and_set
 from lib.weburl import http_url
 from platforms.base import ConnectResult, RemoteAccount
@@ -128,6 +129,7 @@ def account_rename(*, account: ConnectedAccount, label: str, actor, request=None
     old = account.label
     ConnectedAccount.objects.filter(pk=account.pk).update(label=label)
     account.label = label
+    connected_accounts_changed(account.organization_id)
     audit_record(organization=account.organization, actor=actor,
                  verb="accounts.account.renamed", target=account,
                  details={"from": old, "to": label}, request=request)
@@ -136,8 +138,11 @@ def account_rename(*, account: ConnectedAccount, label: str, actor, request=None
 def _set_status(account: ConnectedAccount, *, expected: set[str], to: str, **fields) -> bool:
     """Compare-and-set on status of a connected account; False when another change came
     first."""
-    return compare_and_set(account, expected=expected, to=to,
-                           where={"disconnected_at__isnull": True}, **fields)
+    changed = compare_and_set(account, expected=expected, to=to,
+                              where={"disconnected_at__isnull": True}, **fields)
+    if changed:
+        connected_accounts_changed(account.organization_id)  # an UPDATE: no post_save
+    return changed
 
 
 @transaction.atomic
@@ -173,6 +178,7 @@ def account_disconnect(*, account: ConnectedAccount, actor, request=None) -> Non
         access_token_encrypted="", refresh_token_encrypted="", token_expires_at=None)
     if not changed:
         raise Conflict(_("This account is already disconnected."))
+    connected_accounts_changed(account.organization_id)
     account.refresh_from_db()
     audit_record(organization=account.organization, actor=actor,
                  verb="accounts.account.disconnected", target=account, request=request)

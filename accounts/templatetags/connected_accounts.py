@@ -11,12 +11,10 @@ def reconnect_banner(context):
     membership = context.get("membership")
     if membership is None:
         return {"broken": []}
-    from accounts.models import AccountStatus
-    from accounts.selectors import accounts_for_member
+    from accounts.shell_cache import accounts_needing_reconnect
 
-    broken = list(accounts_for_member(membership).filter(status=AccountStatus.NEEDS_RECONNECT)
-                  .only("pk", "handle", "label", "display_name", "provider")[:5])
-    return {"broken": broken, "organization": membership.organization,
+    return {"broken": accounts_needing_reconnect(membership),
+            "organization": membership.organization,
             "can_manage": membership.can("channels.manage")}
 
 

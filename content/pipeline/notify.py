@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Membership
 from accounts.roles import role_allows
 from content.models import Notification, PostTarget
+from content.nav_counts import nav_counts_invalidate
 from content.workflows import TargetState
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ def notify_target_problem(*, target: PostTarget, state: str, reason: str) -> Non
         Notification(user=u, organization_id=post.organization_id,
                      verb=f"content.target.{state}", post=post, actor_label="socialmgr",
                      message=message) for u in people)
+    nav_counts_invalidate(post.organization_id)  # bulk_create sends no post_save
     url = reverse("post_detail", kwargs={"org_slug": post.organization.slug, "pk": post.pk})
     body = f"{message}\n\n{settings.SITE_URL}{url}\n"
     emails = [u.email for u in people if u.email]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Membership
 from accounts.roles import role_allows
 from content.models import Notification, Post
+from content.nav_counts import nav_counts_invalidate
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ def notify(*, post: Post, verb: str, actor, recipients) -> None:
     Notification.objects.bulk_create(
         Notification(user=u, organization=post.organization, verb=verb, post=post,
                      actor_label=actor_label, message=message[:300]) for u in people.values())
+    nav_counts_invalidate(post.organization_id)  # bulk_create sends no post_save
     url = reverse("post_detail", kwargs={"org_slug": post.organization.slug, "pk": post.pk})
     body = f"{message}\n\n{settings.SITE_URL}{url}\n"
     emails = [u.email for u in people.values() if u.email]
@@ -76,4 +78,6 @@ def notifications_mark_read(*, user, organization, ids: list[int] | None = None)
     qs = Notification.objects.filter(user=user, organization=organization, read_at__isnull=True)
     if ids:
         qs = qs.filter(pk__in=ids)
-    return qs.update(read_at=timezone.now())
+    changed = qs.update(read_at=timezone.now())
+    nav_counts_invalidate(organization.pk)
+    return changed

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_record
 from accounts.services.errors import Conflict, ServiceError
 from content.models import Post, PostTarget
+from content.nav_counts import nav_counts_invalidate
 from content.signals import approval_requested, targets_settled
 from content.workflows import POST, TARGET, Phase, allowed_actions, post_phase, refusal
 from lib.cas import compare_and_set
@@ -69,6 +70,7 @@ def post_transition(post: Post, to: str, *, actor, reason: str = "",
                                **fields):
             raise Conflict(_("Someone else changed this post in the meantime. "
                              "Reload it to see the current state."))
+        nav_counts_invalidate(post.organization_id)  # an UPDATE: no post_save
         audit_record(organization=post.organization, actor=actor,
                      verb=POST_VERBS.get(to, f"content.post.{to}"), target=post,
                      details={"from": source, "to": to, "reason": reason, **(details or {})},

@@ -118,7 +118,7 @@ def test_rate_limit_is_shared_through_redis(org, api, issue_token, settings):
     assert client.get("/api/v1/accounts/").status_code == 200
     assert client.get("/api/v1/accounts/").status_code == 200
     redis = caches["default"]._cache.get_client()
-    keys = redis.keys(f"*{settings.CACHES['default']['KEY_PREFIX']}*")
+    keys = redis.keys(f"*{settings.CACHES['default']['KEY_PREFIX']}*api-throttle*")
     assert len(keys) == 1 and b"api-throttle:token:" in keys[0]
     assert client.get("/api/v1/accounts/").status_code == 429
     redis.delete(*keys)
