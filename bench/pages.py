@@ -4,7 +4,7 @@ The organisation has the demo's shape (`seed_demo`: members of every role, sandb
 four months of posts, metrics and inbox work — analytics.demo's own generators) at 10× its
 size: 50 members, 40 accounts. Requests go through the whole Django stack in-process (the
 test client's WSGI handler) with production settings: DEBUG=false, the production static-files
-storage (CompressedManifestStaticFilesStorage after a collectstatic into a temporary
+storage (socialmgr.staticfiles.ManifestStaticStorage after a collectstatic into a temporary
 directory), cached template loaders, SSL redirect with the proxy header set as behind a
 proxy. The baseline, measured in the same run, is the anonymous login page (same base
 template, no queries); every page's p95 is also reported as a ratio to it.
@@ -203,7 +203,8 @@ def _production_settings(static_root: str):
         WHITENOISE_AUTOREFRESH=False,
         STORAGES={
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+            # The production backend, as socialmgr/settings.py names it outside DEBUG.
+            "staticfiles": {"BACKEND": "socialmgr.staticfiles.ManifestStaticStorage"},
         },
         ALLOWED_HOSTS=["testserver"],
         SECURE_SSL_REDIRECT=True,
@@ -343,7 +344,7 @@ def _measure(org, users, accounts, fresh, token) -> dict:
             _profile(name, *targets[name])
     return {
         "scale": f"{SCALE}x demo: {5 * SCALE} members, {len(accounts)} accounts",
-        "settings": "DEBUG=false, CompressedManifestStaticFilesStorage, cached loaders",
+        "settings": "DEBUG=false, ManifestStaticStorage (WhiteNoise's, memoised), cached loaders",
         "timing": "CPU time of the request's thread (ratios: p50 and p95 over the baseline's)",
         "requests_each": REQUESTS,
         "baseline_login": baseline,

@@ -298,7 +298,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "socialmgr.staticfiles.ManifestStaticStorage"
         )
     },
 }
