@@ -1,15 +1,14 @@
-import zoneinfo
-
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 from accounts.roles import Role, grantable_roles
+from lib.timezones import timezone_choices as _timezone_choices
 
 
 def timezone_choices():
-    return [(tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.available_timezones())]
+    return list(_timezone_choices())
 
 
 class OrganizationForm(forms.ModelForm):

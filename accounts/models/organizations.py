@@ -1,5 +1,3 @@
-import zoneinfo
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -7,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role, role_allows
+from lib.timezones import timezone_names
 
 slug_validator = RegexValidator(
     r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$",
@@ -16,7 +15,7 @@ RESERVED_SLUGS = {"new", "admin", "api", "static", "media", "accounts", "setting
 
 
 def validate_timezone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in timezone_names():
         raise ValidationError(_("“%(tz)s” is not a known time zone."), params={"tz": value})
 
 

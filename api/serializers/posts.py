@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -11,6 +9,7 @@ from api.serializers.common import IdField, PlatformUrlField
 from content.models import Label, Post, PostTarget, PostTargetMedia
 from content.services.posts import PostData
 from content.workflows import DELIVERY_LABELS, PHASE_LABELS, POST, TARGET
+from lib.timezones import timezone_names
 
 
 class LabelSerializer(serializers.ModelSerializer):
@@ -88,7 +87,7 @@ class MediaInputSerializer(serializers.Serializer):
 
 
 def validate_tz(value: str) -> str:
-    if value and value not in zoneinfo.available_timezones():
+    if value and value not in timezone_names():
         raise serializers.ValidationError(_("Unknown time zone."), code="invalid_choice")
     return value
 
