@@ -43,6 +43,7 @@ from platforms.oauth2 import check_callback, new_state, pkce_pair
 
 SCOPES = "read write"
 LIMITS_CACHE_SECONDS = 10 * 60
+UNAVAILABLE, UNAVAILABLE_SECONDS = "unavailable", 30  # the instance did not answer
 POST_METRICS = (*STATUS_METRICS, ("impressions", "impressions_count"))
 # The networks a sandbox account can be shaped like (sandbox/shapes.py), by their own names.
 SHAPE_NAMES = {"mastodon": "Mastodon", "bluesky": "Bluesky", "x": "X", "linkedin": "LinkedIn",
@@ -190,8 +191,16 @@ class SandboxProvider(MastodonCompatibleProvider):
     def limits(self, account) -> Limits:
         key = f"sandbox:instance:{hashlib.sha256(self.base_url().encode()).hexdigest()[:24]}"
         configuration = cache.get(key)
+        if configuration == UNAVAILABLE:
+            raise Transient("the sandbox did not answer a moment ago")
         if configuration is None:
-            data = self.client.json("GET", f"{self.base_url()}/api/v1/instance")
+            try:
+                data = self.client.json("GET", f"{self.base_url()}/api/v1/instance")
+            except ProviderError:
+                # Not asked again for each account of a page (the composer shows them all)
+                # nor on every page while it is down.
+                cache.set(key, UNAVAILABLE, UNAVAILABLE_SECONDS)
+                raise
             configuration = pick(data, "configuration", dict, what="sandbox instance")
             cache.set(key, configuration, LIMITS_CACHE_SECONDS)
         limits = limits_from(configuration)

@@ -34,6 +34,7 @@ from platforms.mastodon.servers import MastodonServer, server_for
 from platforms.mastodon.text import normalise_for_match
 
 LIMITS_CACHE_SECONDS = 60 * 60
+UNAVAILABLE, UNAVAILABLE_SECONDS = "unavailable", 30  # the server did not answer
 
 
 class MastodonProvider(MastodonCompatibleProvider):
@@ -117,13 +118,19 @@ class MastodonProvider(MastodonCompatibleProvider):
         url = self._base(account)
         key = f"mastodon:config:{hashlib.sha256(url.encode()).hexdigest()[:32]}"
         configuration = cache.get(key)
-        if configuration is None:
+        if configuration == UNAVAILABLE:
+            configuration = None
+        elif configuration is None:
             try:
                 configuration = fetch_instance(url, self.client).configuration
                 cache.set(key, configuration, LIMITS_CACHE_SECONDS)
             except ProviderError:
-                # The server is down right now: the snapshot taken when connecting will do.
-                configuration = account.settings.get("configuration") or {}
+                # Asked again in a while, not for each account of a page nor on every page.
+                cache.set(key, UNAVAILABLE, UNAVAILABLE_SECONDS)
+                configuration = None
+        if configuration is None:
+            # The server is down right now: the snapshot taken when connecting will do.
+            configuration = account.settings.get("configuration") or {}
         return limits_from_configuration(configuration, self.server(account))
 
     # --- publishing ---------------------------------------------------------------------
