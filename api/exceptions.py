@@ -75,6 +75,9 @@ def api_exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         return error_response(400, _("Invalid input."), "invalid",
                               errors=field_errors(exc.detail))
+    if isinstance(exc, exceptions.ParseError):  # a body that is not JSON: still the 400 shape
+        return error_response(400, str(exc.detail), "parse_error", errors={"non_field_errors": [
+            {"code": "parse_error", "message": str(exc.detail)}]})
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

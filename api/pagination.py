@@ -28,3 +28,11 @@ class NewestFirstCursorPagination(CursorPagination):
             raise exceptions.ValidationError({self.page_size_query_param: [
                 _("Enter a whole number from 1 to %(max)s.") % {"max": self.max_page_size}]})
         return super().get_page_size(request)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size,
+                                           default=self.page_size)
+        return parameters

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
 
 from accounts.roles import PERMISSIONS
@@ -18,6 +19,9 @@ class HasOrgPermission(BasePermission):
         principal = request.auth
         if not isinstance(principal, Principal):
             return False  # DRF answers 401 (NotAuthenticated) since no credentials came
+        if getattr(view, request.method.lower(), None) is None:
+            # No handler for this method: the documented 405, not a refused role (403).
+            raise exceptions.MethodNotAllowed(request.method)
         perm = required_perm(view, request)
         if perm is None:
             return False

@@ -6,9 +6,9 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
-from rest_framework import exceptions
 
 from accounts.selectors import accounts_for_member
+from accounts.services.errors import ServiceError
 from analytics.selectors.audience import follower_series
 from analytics.selectors.period import period_for
 from analytics.selectors.posts import totals, totals_for
@@ -66,8 +66,8 @@ def analytics_scope(organization, membership, q: dict) -> Scope:
     if q["account"]:
         chosen = [a for a in visible if a.pk in set(q["account"])]
         if len(chosen) != len(set(q["account"])):
-            raise exceptions.ValidationError({"account": [exceptions.ErrorDetail(
-                _("Unknown account."), code="invalid_choice")]})
+            # 422 as for an unknown account in a new post: the id itself is well-formed.
+            raise ServiceError(_("Unknown account."), code="account")
         visible = chosen
     tz = ZoneInfo(organization.timezone)
     period = period_for(q["range"], tz, first=q.get("start"), last=q.get("end"))

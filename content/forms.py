@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from content.services.posts import PostData
+from lib.text_input import TextRulesMixin
 
 ACTIONS = ("draft", "submit", "schedule", "publish_now", "queue")
 
@@ -27,9 +28,10 @@ def local_to_utc(day: dt.date, at: dt.time, tz_name: str) -> dt.datetime:
     return as_utc
 
 
-class ComposeForm(forms.Form):
+class ComposeForm(TextRulesMixin, forms.Form):
     """The composer. Works as a plain POST form; JavaScript only enhances it."""
 
+    text_rules = {"title": "name", "text": "post_text", "notes": "note"}
     title = forms.CharField(label=gettext_lazy("Internal name"), max_length=120, required=False)
     text = forms.CharField(label=gettext_lazy("Text"), required=False,
                            widget=forms.Textarea(attrs={"rows": 7, "data-counter-source": ""}))
@@ -115,7 +117,8 @@ class ComposeForm(forms.Form):
                         timezone=self.tz_name)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(TextRulesMixin, forms.Form):
+    text_rules = {"comment": "note"}
     comment = forms.CharField(label=gettext_lazy("Comment"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -144,7 +147,9 @@ class ScheduleForm(forms.Form):
         return cleaned
 
 
-class MediaUploadForm(forms.Form):
+class MediaUploadForm(TextRulesMixin, forms.Form):
+    text_rules = {"alt_text": "alt_text", "source": "name", "licence": "name",
+                  "attribution": "name", "folder": "name", "tags": "name"}
     file = forms.FileField(label=gettext_lazy("File"))
     alt_text = forms.CharField(label=gettext_lazy("Alt text"), required=False,
                                widget=forms.Textarea(attrs={"rows": 2}),
@@ -165,12 +170,14 @@ class MediaEditForm(MediaUploadForm):
     file = None
 
 
-class CommentForm(forms.Form):
+class CommentForm(TextRulesMixin, forms.Form):
+    text_rules = {"body": "note"}
     body = forms.CharField(label=gettext_lazy("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class ReviewLinkForm(forms.Form):
+class ReviewLinkForm(TextRulesMixin, forms.Form):
+    text_rules = {"reviewer_name": "name"}
     reviewer_name = forms.CharField(label=gettext_lazy("Reviewer name"), max_length=120,
                                     required=False)
     reviewer_email = forms.EmailField(label=gettext_lazy("Reviewer email"), required=False)
@@ -178,19 +185,22 @@ class ReviewLinkForm(forms.Form):
                               initial=7)
 
 
-class ClientDecisionForm(forms.Form):
+class ClientDecisionForm(TextRulesMixin, forms.Form):
+    text_rules = {"name": "name", "comment": "note"}
     name = forms.CharField(label=gettext_lazy("Your name"), max_length=120, required=False)
     comment = forms.CharField(label=gettext_lazy("Comment"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
     decision = forms.ChoiceField(choices=[("approve", "approve"), ("changes", "changes")])
 
 
-class SnippetForm(forms.Form):
+class SnippetForm(TextRulesMixin, forms.Form):
+    text_rules = {"name": "name", "text": "comment"}
     name = forms.CharField(label=gettext_lazy("Name"), max_length=80)
     text = forms.CharField(label=gettext_lazy("Text"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class LabelForm(forms.Form):
+class LabelForm(TextRulesMixin, forms.Form):
+    text_rules = {"name": "name"}
     name = forms.CharField(label=gettext_lazy("Name"), max_length=60)
     colour = forms.RegexField(label=gettext_lazy("Colour"), regex=r"^#[0-9a-fA-F]{6}$",
                               initial="#64748b", widget=forms.TextInput(attrs={"type": "color"}))

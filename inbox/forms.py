@@ -13,6 +13,7 @@ from inbox.models import (
 )
 from inbox.selectors import SNOOZED, ItemFilters, assignable_members
 from inbox.services.snooze import PRESET_LABELS
+from lib.text_input import TextRulesMixin
 from platforms.registry import PROVIDERS, UnknownProvider, get_provider
 
 
@@ -86,12 +87,16 @@ class FilterForm(forms.Form):
         )
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(TextRulesMixin, forms.Form):
+    text_rules = {"text": "comment"}
+
     text = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}),
                            max_length=10000)
 
 
-class NoteForm(forms.Form):
+class NoteForm(TextRulesMixin, forms.Form):
+    text_rules = {"text": "note"}
+
     text = forms.CharField(label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 2}),
                            max_length=5000,
                            help_text=_("Only your team sees notes; they are never sent."))
@@ -107,7 +112,9 @@ class AssignForm(forms.Form):
         self.fields["assignee"].label_from_instance = lambda u: u.display_name
 
 
-class SavedReplyForm(forms.ModelForm):
+class SavedReplyForm(TextRulesMixin, forms.ModelForm):
+    text_rules = {"title": "name", "text": "comment"}
+
     class Meta:
         model = SavedReply
         fields = ["title", "text"]

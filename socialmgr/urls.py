@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from accounts.views import public
 from accounts.views.connected import flow as connect_flow
 from analytics.views.links import follow as short_link_follow
+from api.views.errors import api_not_found
 from content.ical import ical_feed
 from inbox.views import webhooks as webhook_views
 from mcp_server.http import mcp_endpoint
@@ -27,6 +28,10 @@ org_patterns = [
     path("settings/", include("api.settings_urls")),  # API tokens, webhooks
     path("operations/", include("content.urls_pipeline")),
 ]
+
+# JSON for /api/ addresses, Django's HTML pages elsewhere (api/views/errors.py).
+handler404 = "api.views.errors.page_not_found"
+handler500 = "api.views.errors.server_error"
 
 urlpatterns = [
     path("", public.home, name="home"),
@@ -51,6 +56,7 @@ urlpatterns = [
     # MCP for AI agents (streamable HTTP), with the same tokens; with or without the slash.
     path("mcp/", mcp_endpoint, name="mcp"),
     re_path(r"^mcp$", mcp_endpoint),
+    re_path(r"^api/", api_not_found, name="api_not_found"),  # JSON, never the HTML page
     path("admin/", admin.site.urls),
 ]
 

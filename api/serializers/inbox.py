@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from api.serializers.common import IdField, PlatformUrlField
+from api.serializers.common import IdField, PlatformUrlField, TextField
 from inbox.models import InboxItem, InboxReply, ItemKind, ItemStatus, Sentiment
 
 
@@ -49,7 +49,7 @@ class SnoozeSerializer(serializers.Serializer):
 
 
 class ReplySerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=10000)
+    text = TextField("comment")
 
 
 class InboxFilterSerializer(serializers.Serializer):
@@ -65,7 +65,7 @@ class InboxFilterSerializer(serializers.Serializer):
     urgent = serializers.BooleanField(required=False, default=False)
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
-    q = serializers.CharField(required=False, max_length=200, help_text="Full-text search.")
+    q = TextField("comment", required=False, max_length=200, help_text="Full-text search.")
     sentiment = serializers.ChoiceField(
         choices=[*Sentiment.choices, ("none", _("Not analysed"))], required=False,
         help_text="Only items with this sentiment (`none`: not analysed yet).")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from api.serializers.common import TextField
 from content.models import MediaAsset, MediaKind
 
 
@@ -25,11 +26,9 @@ class MediaAssetSerializer(serializers.ModelSerializer):
 class MediaUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="JPEG, PNG, GIF, WebP, MP4 or MOV. Checked by "
                                            "content, like uploads in the media library.")
-    alt_text = serializers.CharField(required=False, allow_blank=True, default="",
-                                     max_length=1500)
-    source = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
-    licence = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
-    attribution = serializers.CharField(required=False, allow_blank=True, default="",
-                                        max_length=300)
-    folder = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
-    tags = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    alt_text = TextField("alt_text", required=False, allow_blank=True, default="")
+    source = TextField("name", required=False, allow_blank=True, default="", max_length=300)
+    licence = TextField("name", required=False, allow_blank=True, default="", max_length=120)
+    attribution = TextField("name", required=False, allow_blank=True, default="", max_length=300)
+    folder = TextField("name", required=False, allow_blank=True, default="", max_length=120)
+    tags = TextField("name", required=False, allow_blank=True, default="", max_length=300)

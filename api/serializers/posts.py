@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers.common import IdField, PlatformUrlField
+from api.serializers.common import IdField, PlatformUrlField, TextField, WebUrlField
 from content.models import Label, Post, PostTarget, PostTargetMedia
 from content.services.posts import PostData
 from content.workflows import DELIVERY_LABELS, PHASE_LABELS, POST, TARGET
@@ -76,42 +77,48 @@ class PostSerializer(serializers.ModelSerializer):
 
 class TargetInputSerializer(serializers.Serializer):
     account = IdField(help_text="Connected account id.")
-    text = serializers.CharField(required=False, allow_blank=True, default="",
-                                 help_text="Text for this account; empty uses the shared text.")
+    text = TextField("post_text", required=False, allow_blank=True, default="",
+                     help_text="Text for this account; empty uses the shared text.")
 
 
 class MediaInputSerializer(serializers.Serializer):
     id = IdField(help_text="Media asset id (upload with POST /media/).")
-    alt_text = serializers.CharField(required=False, allow_blank=True, default="",
-                                     max_length=1500)
+    alt_text = TextField("alt_text", required=False, allow_blank=True, default="")
 
 
-def validate_tz(value: str) -> str:
-    if value and value not in timezone_names():
-        raise serializers.ValidationError(_("Unknown time zone."), code="invalid_choice")
-    return value
+TIMEZONES = sorted(timezone_names())
+
+
+# An enum in the schema, so a client sees which names are accepted (without the
+# 600-line choice description drf-spectacular would write for a ChoiceField).
+@extend_schema_field({"type": "string", "enum": ["", *TIMEZONES]})
+class TimezoneField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {"invalid_choice": _("Unknown time zone.")})
+        super().__init__(choices=TIMEZONES, **kwargs)
 
 
 class PostWriteSerializer(serializers.Serializer):
     """Create a draft. Workflow moves (submit, schedule …) are separate actions."""
 
-    title = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
-    text = serializers.CharField(required=False, allow_blank=True, default="",
-                                 trim_whitespace=False)
+    title = TextField("name", required=False, allow_blank=True, default="", max_length=120)
+    text = TextField("post_text", required=False, allow_blank=True, default="",
+                     trim_whitespace=False)
     targets = TargetInputSerializer(many=True, allow_empty=False,
                                     help_text="One entry per connected account to post to.")
     media = MediaInputSerializer(many=True, required=False, default=list, max_length=20)
     labels = serializers.ListField(child=IdField(), required=False, default=list,
                                    max_length=50)
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
-    link_url = serializers.URLField(required=False, allow_blank=True, default="",
-                                    max_length=2000)
+    notes = TextField("note", required=False, allow_blank=True, default="")
+    link_url = WebUrlField(required=False, allow_blank=True, default="", max_length=2000)
     scheduled_at = serializers.DateTimeField(
         required=False, allow_null=True, default=None,
         help_text="Planned time (ISO 8601 with offset). Scheduling itself is the "
                   "`schedule` action.")
-    timezone = serializers.CharField(required=False, allow_blank=True, default="",
-                                     max_length=64, validators=[validate_tz])
+    timezone = TimezoneField(
+        required=False, allow_blank=True, default="",
+        help_text="An IANA time zone name (e.g. `Europe/Berlin`); empty keeps the "
+                  "organisation's.")
 
     def validate_targets(self, value):
         accounts = [t["account"] for t in value]
@@ -170,15 +177,14 @@ class PostUpdateSerializer(PostWriteSerializer):
 
 
 class ApproveSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="",
-                                    max_length=5000)
+    comment = TextField("note", required=False, allow_blank=True, default="", max_length=5000)
     scheduled_at = serializers.DateTimeField(
         required=False, allow_null=True, default=None,
         help_text="Schedule at this time once approved (else the post's planned time).")
 
 
 class RequestChangesSerializer(serializers.Serializer):
-    comment = serializers.CharField(max_length=5000, help_text="What should change.")
+    comment = TextField("note", max_length=5000, help_text="What should change.")
 
 
 class ScheduleSerializer(serializers.Serializer):
@@ -190,7 +196,7 @@ class ScheduleSerializer(serializers.Serializer):
 
 
 class CancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    reason = TextField("note", required=False, allow_blank=True, default="", max_length=500)
 
 
 class PostFilterSerializer(serializers.Serializer):

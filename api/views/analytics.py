@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
 from api.queries import analytics_summary
 from api.serializers.analytics import SummaryQuerySerializer, SummarySerializer
+from api.serializers.common import ErrorSerializer
 from api.views.base import OrgViewSet
 
 TOTALS = {"posts": 12, "measured": 12, "engagements": 340, "engagement_rate": 2.7,
@@ -30,12 +31,16 @@ class AnalyticsViewSet(OrgViewSet):
 
     @extend_schema(
         summary="Analytics summary", parameters=[SummaryQuerySerializer],
-        responses={200: SummarySerializer}, examples=[EXAMPLE],
+        responses={200: SummarySerializer,
+                   422: OpenApiResponse(ErrorSerializer, description="An account that is not "
+                                        "connected to the organisation (or not visible).")},
+        examples=[EXAMPLE],
         description="Totals of the posts published in the period and the one before, "
                     "follower growth, and the same per account — as on the dashboard.")
     def summary(self, request):
+        given = {k: v for k, v in request.query_params.dict().items() if v != ""}  # "" = not given
         query = SummaryQuerySerializer(data={
-            **request.query_params.dict(), "account": request.query_params.getlist("account")})
+            **given, "account": [a for a in request.query_params.getlist("account") if a]})
         query.is_valid(raise_exception=True)
         data = analytics_summary(self.organization, self.membership, query.validated_data)
         return Response(SummarySerializer(data).data)

@@ -77,8 +77,10 @@ class InboxItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgView
             assignee = get_user_model().objects.filter(
                 pk=assignee_id, memberships__organization=self.organization).first()
             if assignee is None:
-                raise exceptions.ValidationError({"assignee": [exceptions.ErrorDetail(
-                    _("Only members of this organisation can be assigned."), code="invalid")]})
+                # An id the schema allows that names no member: 422, like an unknown
+                # account in a new post (400 is for input the schema refuses).
+                raise ServiceError(_("Only members of this organisation can be assigned."),
+                                   code="assignee")
         inbox_item_assign(item=item, assignee=assignee, actor=self.actor)
         return self._item(item)
 

@@ -18,6 +18,7 @@ from content.services.access import require
 from content.services.parts import sync_parts
 from content.services.transitions import post_transition, require_action, target_transition
 from content.workflows import Action, PostState, TargetState
+from lib.text_input import text_problem
 
 EDITABLE = {PostState.DRAFT, PostState.PENDING, PostState.CHANGES, PostState.APPROVED,
             PostState.SCHEDULED}
@@ -44,11 +45,38 @@ class PostData:
     first_comments: dict[int, str] = field(default_factory=dict)
 
 
+def post_data_problem(data: PostData, accounts: dict) -> str | None:
+    """The first text of `data` the shared text rules (lib/text_input) refuse, saying which
+    one; the forms and the API check their own fields the same way before this."""
+    def named(account_id) -> str:
+        account = accounts.get(account_id)
+        return account.handle if account is not None else str(account_id)
+
+    texts = [(_("Text"), data.text, "post_text"), (_("Internal notes"), data.notes, "note"),
+             (_("Internal name"), data.title, "name")]
+    texts += [(_("Text for %(account)s") % {"account": named(i)}, text, "post_text")
+              for i, text in data.overrides.items()]
+    texts += [(_("First comment for %(account)s") % {"account": named(i)}, text, "comment")
+              for i, text in data.first_comments.items()]
+    texts += [(_("Alt text"), alt, "alt_text") for _asset, alt in data.media]
+    for where, text, kind in texts:
+        problem = text_problem(text or "", kind)
+        if problem:
+            return f"{where}: {problem}"
+    if len(data.title) > Post._meta.get_field("title").max_length:
+        return _("Internal name: use at most %(n)s characters.") % {
+            "n": Post._meta.get_field("title").max_length}
+    return None
+
+
 def _check(organization, membership, data: PostData) -> tuple[list, list, list]:
     allowed = {a.pk: a for a in usable_accounts(membership)}
     unknown = [i for i in data.account_ids if i not in allowed]
     if unknown:
         raise ServiceError(_("You cannot post to one of the chosen accounts."), code="account")
+    problem = post_data_problem(data, allowed)
+    if problem:
+        raise ServiceError(problem, code="text")
     if not data.account_ids:
         raise ServiceError(_("Choose at least one account."), code="no_accounts")
     if not data.text.strip() and not data.media and not any(

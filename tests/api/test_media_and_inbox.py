@@ -80,12 +80,12 @@ def test_assign_done_and_reopen(org, account, api, issue_token):
     assert unassigned.json()["assignee"] is None
 
 
-def test_assigning_an_outsider_is_400(org, account, api, issue_token, outsider):
+def test_assigning_an_outsider_is_422(org, account, api, issue_token, outsider):
     item = InboxItemFactory(organization=org, account=account)
     response = api(issue_token(org, Role.EDITOR)).post(
         f"/api/v1/inbox/items/{item.pk}/assign/", {"assignee": outsider.pk}, format="json")
-    assert response.status_code == 400
-    assert response.json()["errors"]["assignee"][0]["code"] == "invalid"
+    assert response.status_code == 422  # a well-formed id, but no member: as for accounts
+    assert response.json()["code"] == "assignee"
     item.refresh_from_db()
     assert item.assignee is None
 
