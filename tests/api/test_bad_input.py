@@ -87,3 +87,21 @@ def test_random_bytes_as_a_post_body_are_refused_with_a_reason(org, account, api
     response = client.generic("POST", "/api/v1/posts/", body, content_type="application/json")
     assert response.status_code in (400, 415, 422), response.status_code
     assert response.json()["code"] and _counts() == before
+
+
+@pytest.mark.django_db
+def test_the_composer_names_the_refused_text(client, org, account):
+    from tests.factories import MembershipFactory
+
+    client.force_login(MembershipFactory(organization=org, role=Role.OWNER).user)
+    url = reverse("compose", kwargs={"org_slug": org.slug})
+    response = client.post(url, {"text": "Fine", "accounts": [account.pk], "action": "draft",
+                                 f"override_{account.pk}": "Ring\x07"})
+    assert response.status_code == 400 and not Post.objects.exists()
+    assert f"Text for {account.handle}" in response.content.decode()
+    response = client.post(url, {"text": "x" * (LIMITS["post_text"] + 1),
+                                 "accounts": [account.pk], "action": "draft"})
+    assert response.status_code == 400 and not Post.objects.exists()
+    response = client.post(url, {"text": "Fine", "title": "Launch\x00\x1b", "action": "draft",
+                                 "accounts": [account.pk]})
+    assert response.status_code == 302 and Post.objects.get().title == "Launch"
