@@ -61,6 +61,13 @@ class TextField(serializers.CharField):
         self.validators = [v for v in self.validators
                            if not isinstance(v, ProhibitNullCharactersValidator)]
 
+    def get_value(self, dictionary):
+        # A form field sent more than once is a list, not the one string the schema asks
+        # for (QueryDict would quietly take the last).
+        if hasattr(dictionary, "getlist") and len(dictionary.getlist(self.field_name)) > 1:
+            return dictionary.getlist(self.field_name)
+        return super().get_value(dictionary)
+
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")

@@ -106,3 +106,10 @@ def test_the_schema_states_bounds_and_enums(client, db):
     assert "Europe/Berlin" in components["TimezoneEnum"]["enum"]
     assert components["PostWriteRequest"]["properties"]["targets"]["minItems"] == 1
     assert components["PatchedPostUpdateRequest"]["required"] == ["version"]
+
+
+def test_a_text_field_sent_twice_in_a_form_is_refused(org, api, issue_token):
+    response = api(issue_token(org, Role.EDITOR)).post(
+        "/api/v1/media/", {"tags": ["a", "b"], "alt_text": "x"}, format="multipart")
+    body = _is_json_error(response, 400)
+    assert body["errors"]["tags"][0]["code"] == "invalid"
