@@ -37,3 +37,12 @@ def http_url(value, *, max_length: int = MAX_LENGTH) -> str:
     if url[:len(parts.scheme) + 3].lower() != f"{parts.scheme}://":
         return ""
     return url
+
+
+def origin_url(scheme: str, host: str, port: int | None) -> str:
+    """`scheme://host[:port]` for a server a person named: IPv6 hosts in brackets, the
+    scheme's default port left out (the form the connect forms store and compare)."""
+    netloc = f"[{host}]" if ":" in host else host
+    if port and port != {"https": 443, "http": 80}.get(scheme):
+        netloc = f"{netloc}:{port}"
+    return f"{scheme}://{netloc}"

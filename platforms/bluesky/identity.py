@@ -32,6 +32,7 @@ from lib.netguard import (
     host_named_allowed,
     safe_public_url,
 )
+from lib.weburl import origin_url
 from platforms.errors import Rejected, Transient
 
 HANDLE_RE = re.compile(
@@ -195,11 +196,7 @@ def normalise_pds_url(raw: str) -> str:
         raise Rejected(_("“%(value)s” is not a server address. Enter it like "
                          "https://pds.example.org.") % {"value": raw.strip()[:100]})
     scheme = "http" if parts.scheme == "http" and host_named_allowed(host) else "https"
-    netloc = f"[{host}]" if ":" in host else host
-    if port and not (scheme == "https" and port == 443) and not (scheme == "http"
-                                                                  and port == 80):
-        netloc = f"{netloc}:{port}"
-    url = f"{scheme}://{netloc}"
+    url = origin_url(scheme, host, port)
     try:
         safe_public_url(url)
     except UnsafeURL as exc:

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from django.utils.translation import gettext as _
 
 from lib.netguard import UnsafeURL, host_named_allowed, safe_public_url
+from lib.weburl import origin_url
 from platforms.base import Limits
 from platforms.errors import ProviderError, Rejected, Transient
 from platforms.mastodon.client import MastodonClient
@@ -51,10 +52,7 @@ def normalise_instance_url(raw: str) -> str:
         port = parts.port
     except ValueError:
         raise Rejected(_("“%(value)s” is not a server address.") % {"value": raw[:100]}) from None
-    netloc = f"[{host}]" if ":" in host else host
-    if port and not (scheme == "https" and port == 443):
-        netloc = f"{netloc}:{port}"
-    url = f"{scheme}://{netloc}"
+    url = origin_url(scheme, host, port)
     try:
         safe_public_url(url)
     except UnsafeURL as exc:

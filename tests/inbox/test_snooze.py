@@ -6,7 +6,6 @@ import json
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry
@@ -23,6 +22,7 @@ from inbox.services.snooze import (
 )
 from tests.factories import ConnectedAccountFactory
 from tests.inbox.factories import InboxItemFactory
+from tests.inbox.test_flow import htmx, url
 
 pytestmark = pytest.mark.django_db
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -31,15 +31,6 @@ BERLIN = ZoneInfo("Europe/Berlin")
 @pytest.fixture
 def account(org):
     return ConnectedAccountFactory(organization=org)
-
-
-def url(name, org, **kw):
-    return reverse(name, kwargs={"org_slug": org.slug, **kw})
-
-
-def htmx(org, query=""):
-    page = "http://testserver" + url("inbox", org) + (f"?{query}" if query else "")
-    return {"HX-Request": "true", "HX-Current-URL": page}
 
 
 def test_presets_are_the_persons_morning():
