@@ -14,6 +14,7 @@ FIELD_NAMES = {
     "accepts_images": gettext_lazy("images"),
     "limit_kind": gettext_lazy("how usage is counted"),
     "monthly_limit": gettext_lazy("monthly limit"),
+    "send_usage_option": gettext_lazy("token counts from the server"),
 }
 
 

@@ -3,7 +3,9 @@
 POST <base>/chat/completions with `stream: true`; the answer is Server-Sent Events whose
 `data:` lines are `chat.completion.chunk` objects (text in `choices[0].delta.content`),
 ending with `data: [DONE]`. `stream_options.include_usage` asks for a last chunk with the
-token counts; servers that do not know it ignore it, and a missing `usage` is fine. A
+token counts; most servers that do not know it ignore it, but a strict one refuses the
+request (400/422): then it is sent once more without it, and the `Usage` says so
+(`stream_options_refused`) so the caller can stop asking. A missing `usage` is fine. A
 server that answers with one `chat.completion` JSON object instead of a stream is read
 too. Only `model`, `messages` and `stream` are required by every such server.
 
@@ -18,7 +20,7 @@ import email.utils
 import json
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import requests
 from django.conf import settings
@@ -58,6 +60,8 @@ class Usage:
 
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
+    # The server refused `stream_options` and answered the request sent without it.
+    stream_options_refused: bool = False
 
     @property
     def reported(self) -> bool:
@@ -71,7 +75,7 @@ def chat_url(base_url: str) -> str:
 
 
 def stream_chat(endpoint: Endpoint, messages: list[dict], *, max_tokens: int | None = None,
-                timeout: float | None = None,
+                timeout: float | None = None, include_usage: bool = True,
                 session: requests.Session | None = None) -> Iterator[str | Usage]:
     """Yield the answer's text as it arrives, then one `Usage`. Raises AssistantError."""
     timeout = float(timeout or settings.ASSISTANT_TIMEOUT)
@@ -80,8 +84,9 @@ def stream_chat(endpoint: Endpoint, messages: list[dict], *, max_tokens: int | N
     except UnsafeURL as exc:
         raise AssistantError(_("The assistant's address is not allowed: %(reason)s")
                              % {"reason": exc}, code="unsafe") from None
-    body = {"model": endpoint.model, "messages": messages, "stream": True,
-            "stream_options": {"include_usage": True}}
+    body = {"model": endpoint.model, "messages": messages, "stream": True}
+    if include_usage:
+        body["stream_options"] = {"include_usage": True}
     if max_tokens:
         body["max_tokens"] = max_tokens
     headers = {"User-Agent": user_agent(), "Accept": "text/event-stream"}
@@ -89,9 +94,36 @@ def stream_chat(endpoint: Endpoint, messages: list[dict], *, max_tokens: int | N
         headers["Authorization"] = f"Bearer {endpoint.api_key}"
     deadline = time.monotonic() + timeout
     session = session or guarded_session()
+    response = _post(session, url, body, headers, timeout)
+    refused = False
+    if include_usage and response.status_code in (400, 422):
+        # A strict server refuses the optional field: ask once more without it.
+        response.close()
+        body.pop("stream_options")
+        response = _post(session, url, body, headers, timeout)
+        refused = response.status_code < 300
+    with response:
+        _raise_for_status(response)
+        kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        try:
+            pieces = _whole_answer(response) if kind == "application/json" \
+                else _event_stream(response, deadline, timeout)
+            for piece in pieces:
+                if refused and isinstance(piece, Usage):
+                    piece = replace(piece, stream_options_refused=True)
+                yield piece
+        except requests.Timeout:
+            raise _timed_out(timeout) from None
+        except requests.RequestException:
+            raise AssistantError(_("The connection to the assistant broke off. Try again."),
+                                 code="incomplete") from None
+
+
+def _post(session: requests.Session, url: str, body: dict, headers: dict,
+          timeout: float) -> requests.Response:
     try:
-        response = session.post(url, json=body, headers=headers, stream=True,
-                                allow_redirects=False, timeout=(min(5.0, timeout), timeout))
+        return session.post(url, json=body, headers=headers, stream=True,
+                            allow_redirects=False, timeout=(min(5.0, timeout), timeout))
     except UnsafeURL as exc:  # the connection's own check (DNS rebinding)
         raise AssistantError(_("The assistant's address is not allowed: %(reason)s")
                              % {"reason": exc}, code="unsafe") from None
@@ -101,19 +133,6 @@ def stream_chat(endpoint: Endpoint, messages: list[dict], *, max_tokens: int | N
         raise AssistantError(_("The assistant's endpoint could not be reached. An admin can "
                                "check its address under Settings → Writing assistant."),
                              code="unreachable") from None
-    with response:
-        _raise_for_status(response)
-        kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-        try:
-            if kind == "application/json":
-                yield from _whole_answer(response)
-            else:
-                yield from _event_stream(response, deadline, timeout)
-        except requests.Timeout:
-            raise _timed_out(timeout) from None
-        except requests.RequestException:
-            raise AssistantError(_("The connection to the assistant broke off. Try again."),
-                                 code="incomplete") from None
 
 
 def _timed_out(timeout: float) -> AssistantError:

@@ -15,7 +15,7 @@ class AssistantSettingsForm(forms.ModelForm):
     class Meta:
         model = AssistantSettings
         fields = ["enabled", "base_url", "model", "api_key", "remove_api_key",
-                  "accepts_images", "limit_kind", "monthly_limit"]
+                  "accepts_images", "limit_kind", "monthly_limit", "send_usage_option"]
         widgets = {"base_url": forms.URLInput(attrs={"placeholder": "https://api.openai.com/v1"})}
 
     def __init__(self, *args, **kwargs):

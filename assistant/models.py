@@ -33,6 +33,10 @@ class AssistantSettings(models.Model):
         _("the model accepts images"), default=False,
         help_text=_("Turn on only for a vision model: alt-text suggestions send the image "
                     "to the endpoint."))
+    send_usage_option = models.BooleanField(
+        _("ask the server for token counts (stream_options)"), default=True,
+        help_text=_("Advanced. Turned off by itself when the endpoint refuses the option; "
+                    "usage is then counted in requests."))
     limit_kind = models.CharField(_("count usage in"), max_length=10,
                                   choices=LimitKind.choices, default=LimitKind.REQUESTS)
     monthly_limit = models.PositiveIntegerField(

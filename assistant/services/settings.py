@@ -14,7 +14,8 @@ from lib import crypto
 from lib.netguard import UnsafeURL, safe_public_url
 
 # The fields an admin changes on the settings page, in the order the audit entry lists them.
-FIELDS = ("enabled", "base_url", "model", "accepts_images", "limit_kind", "monthly_limit")
+FIELDS = ("enabled", "base_url", "model", "accepts_images", "limit_kind", "monthly_limit",
+          "send_usage_option")
 
 
 def assistant_settings_for(organization: Organization) -> AssistantSettings:
@@ -47,11 +48,17 @@ def endpoint_of(current: AssistantSettings) -> Endpoint:
     return Endpoint(base_url=current.base_url, model=current.model, api_key=key)
 
 
+def usage_option_refused(organization: Organization) -> None:
+    """The endpoint refused `stream_options`: stop sending it (usage is then counted in
+    requests). Not a person's change, so no audit entry; an admin can turn it on again."""
+    AssistantSettings.objects.filter(organization=organization).update(send_usage_option=False)
+
+
 @transaction.atomic
 def assistant_settings_update(*, organization: Organization, actor, enabled: bool,
                               base_url: str, model: str, accepts_images: bool,
                               limit_kind: str, monthly_limit: int, api_key: str = "",
-                              remove_api_key: bool = False,
+                              remove_api_key: bool = False, send_usage_option: bool = True,
                               request=None) -> AssistantSettings:
     """Save what changed. Turning it on needs an address and a model; the address passes
     the SSRF guard. The API key is only replaced when a new one is given."""
@@ -67,7 +74,7 @@ def assistant_settings_update(*, organization: Organization, actor, enabled: boo
     changed = []
     values = {"enabled": enabled, "base_url": base_url, "model": model,
               "accepts_images": accepts_images, "limit_kind": limit_kind,
-              "monthly_limit": monthly_limit}
+              "monthly_limit": monthly_limit, "send_usage_option": send_usage_option}
     for name in FIELDS:
         if getattr(current, name) != values[name]:
             changed.append(name)

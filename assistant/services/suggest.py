@@ -19,7 +19,11 @@ from accounts.services.errors import ServiceError
 from assistant import prompts
 from assistant.client import AssistantError, Usage, stream_chat
 from assistant.models import AssistantSettings
-from assistant.services.settings import assistant_settings_for, endpoint_of
+from assistant.services.settings import (
+    assistant_settings_for,
+    endpoint_of,
+    usage_option_refused,
+)
 from assistant.services.usage import usage_add_tokens, usage_release, usage_reserve
 from inbox.selectors import item_thread
 from lib.counting import text_length
@@ -231,15 +235,18 @@ def suggestion_events(job: Job, *, organization: Organization,
     stored key cannot be read."""
     endpoint = endpoint_of(current)
     month = usage_reserve(organization, current)
-    return _stream(job, endpoint, organization=organization, month=month)
+    return _stream(job, endpoint, organization=organization, month=month,
+                   include_usage=current.send_usage_option)
 
 
-def _stream(job: Job, endpoint, *, organization, month) -> Iterator[dict]:
+def _stream(job: Job, endpoint, *, organization, month, include_usage) -> Iterator[dict]:
     answer, shown, usage, answered = "", "", Usage(), False
     try:
-        for piece in stream_chat(endpoint, job.messages):
+        for piece in stream_chat(endpoint, job.messages, include_usage=include_usage):
             if isinstance(piece, Usage):
                 usage = piece
+                if usage.stream_options_refused:
+                    usage_option_refused(organization)
                 continue
             answered = True
             answer += piece

@@ -1,4 +1,5 @@
-"""The assistant's panels on pages of other apps (the composer, an inbox conversation):
+"""The assistant's panels on pages of other apps (the composer, an inbox conversation, a
+file of the media library):
 shown only when the organisation turned the assistant on and the member may use it."""
 
 from urllib.parse import urlsplit
@@ -41,6 +42,18 @@ def assistant_reply_panel(context, item):
     current = _usable(context)
     return {"current": current, "organization": context.get("organization"), "item": item,
             "host": urlsplit(current.base_url).hostname if current else ""}
+
+
+@register.inclusion_tag("assistant/_media_alt_panel.html", takes_context=True)
+def assistant_media_alt_panel(context, asset, target="id_alt_text"):
+    """"Suggest alt text" on the media library's edit page: images only, and only when the
+    configured model accepts images (the endpoint checks both again)."""
+    current = _usable(context)
+    if not (current and current.accepts_images
+            and (asset.content_type or "").startswith("image/")):
+        current = None
+    return {"current": current, "organization": context.get("organization"), "asset": asset,
+            "target": target, "host": urlsplit(current.base_url).hostname if current else ""}
 
 
 @register.inclusion_tag("assistant/_assets.html", takes_context=True)

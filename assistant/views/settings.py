@@ -22,7 +22,8 @@ def assistant_settings_view(request):
                 enabled=data["enabled"], base_url=data["base_url"], model=data["model"],
                 accepts_images=data["accepts_images"], limit_kind=data["limit_kind"],
                 monthly_limit=data["monthly_limit"], api_key=data.get("api_key", ""),
-                remove_api_key=data.get("remove_api_key", False))
+                remove_api_key=data.get("remove_api_key", False),
+                send_usage_option=data["send_usage_option"])
         except ServiceError as exc:
             form.add_error("base_url" if exc.code == "unsafe_url" else None, exc.message)
         else:

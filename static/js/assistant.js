@@ -307,4 +307,29 @@
       });
     }).observe(chosenList, { childList: true });
   }
+
+  // --- alt text on the media library's edit page ------------------------------------------
+  Array.prototype.forEach.call(document.querySelectorAll("[data-assistant-media-alt]"), function (panel) {
+    var labels = labelsOf(panel);
+    var area = document.getElementById(panel.getAttribute("data-target"));
+    var ask = panel.querySelector("[data-assistant-alt]");
+    var status = panel.querySelector("[data-assistant-alt-status]");
+    if (!area || !ask || !status) return;
+    ask.addEventListener("click", function () {
+      var text = "";
+      ask.disabled = true; status.textContent = labels.writing;
+      stream(panel.getAttribute("data-url"), new FormData(), labels, {
+        delta: function (t) { text += t; status.textContent = text; },
+        done: function (data) {
+          status.textContent = "";
+          var suggestion = document.createElement("span"); suggestion.textContent = data.text + " ";
+          var use = button(labels.use, "btn btn-small btn-primary");
+          use.setAttribute("data-assistant-use-alt", "");
+          use.addEventListener("click", function () { setValue(area, data.text); status.textContent = labels.applied; });
+          status.appendChild(suggestion); status.appendChild(use);
+        },
+        error: function (message) { status.textContent = message; },
+      }).then(function () { ask.disabled = false; });
+    });
+  });
 })();

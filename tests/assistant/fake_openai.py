@@ -10,6 +10,8 @@ POST /v1/chat/completions answers, by `FakeOpenAI.mode`:
 - "malformed": a stream whose second event is not JSON.
 - "cutoff": a stream that ends without a finish_reason or [DONE].
 - "401": an invalid API key error.
+`FakeOpenAI.strict = True` makes it a server that refuses unknown fields (400 naming them, as
+OpenAI does for an unrecognised argument), `stream_options` included.
 Every request is recorded (path, headers, JSON body).
 """
 
@@ -28,14 +30,18 @@ class FakeOpenAI:
     delay = 0.0
     pause = 0.01  # between two pieces of a stream
     usage = {"prompt_tokens": 42, "completion_tokens": 8, "total_tokens": 50}
+    strict = False
     requests: list[dict] = []
 
     @classmethod
     def reset(cls):
         cls.mode, cls.answer, cls.pieces, cls.delay = "stream", "Hello from the model", None, 0.0
-        cls.pause = 0.01
+        cls.pause, cls.strict = 0.01, False
         cls.usage = {"prompt_tokens": 42, "completion_tokens": 8, "total_tokens": 50}
         cls.requests = []
+
+
+KNOWN_FIELDS = {"model", "messages", "stream", "max_tokens", "temperature"}
 
 
 def _chunk(delta: dict, finish: str | None = None) -> dict:
@@ -80,6 +86,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if self.path != "/v1/chat/completions":
             return self._send_json(404, {"error": {"message": "Not found", "type": "invalid"}})
         mode = FakeOpenAI.mode
+        unknown = sorted(set(body or {}) - KNOWN_FIELDS)
+        if FakeOpenAI.strict and unknown:
+            return self._send_json(400, {"error": {
+                "message": f"Unrecognized request argument supplied: {', '.join(unknown)}",
+                "type": "invalid_request_error", "param": None, "code": None}})
         if mode == "401":
             return self._send_json(401, {"error": {
                 "message": "Incorrect API key provided.", "type": "invalid_request_error",

@@ -124,3 +124,28 @@ def test_an_internal_address_is_refused_before_anything_is_sent(fake_llm, settin
     with pytest.raises(AssistantError) as caught:
         _collect(Endpoint("http://10.1.2.3:11434/v1", "m"))
     assert caught.value.code == "unsafe"
+
+
+def test_a_strict_server_that_refuses_stream_options_is_asked_again_without(fake_llm):
+    server, base = fake_llm
+    server.strict = True
+    _pieces, text, usage = _collect(Endpoint(base, "m"))
+    assert text == "Hello from the model"
+    assert usage == [Usage(stream_options_refused=True)]
+    assert [("stream_options" in r["body"]) for r in server.requests] == [True, False]
+
+
+def test_without_include_usage_stream_options_is_not_sent(fake_llm):
+    server, base = fake_llm
+    server.strict = True
+    _pieces, text, usage = _collect(Endpoint(base, "m"), include_usage=False)
+    assert text == "Hello from the model" and usage == [Usage()]
+    assert len(server.requests) == 1 and "stream_options" not in server.requests[0]["body"]
+
+
+def test_a_request_refused_for_another_reason_is_not_taken_for_the_option(fake_llm):
+    _server, base = fake_llm
+    with pytest.raises(AssistantError) as caught:  # 404 twice would be wrong; 404 is not retried
+        _collect(Endpoint(base.replace("/v1", "/v2"), "m"))
+    assert caught.value.code == "http_error"
+    assert len(_server.requests) == 1

@@ -109,3 +109,41 @@ def test_alt_text_only_for_this_organisations_images(client, org, other_org, mem
     assert response.status_code == 400 and "only be suggested for images" in json.loads(
         response.content)["error"]
     assert server.requests == []
+
+
+@pytest.mark.django_db
+def test_the_media_edit_page_offers_alt_text_when_the_model_accepts_images(
+        client, org, other_org, member_of, on):
+    server, current = on
+    asset, _raw = _image(org)
+    video, _raw = _image(org, kind="video", content_type="video/mp4")
+    client.force_login(member_of("editor"))
+    page = f"/o/{org.slug}/media/{asset.pk}/"
+    assert "data-assistant-media-alt" not in client.get(page).content.decode()  # no images
+    current.accepts_images = True
+    current.save()
+    html = client.get(page).content.decode()
+    url = f"/o/{org.slug}/assistant/alt-text/{asset.pk}/"
+    assert "data-assistant-media-alt" in html and f'data-url="{url}"' in html
+    assert 'data-target="id_alt_text"' in html and 'id="id_alt_text"' in html
+    assert "Suggest alt text" in html and "127.0.0.1" in html  # says where the image goes
+    assert "data-assistant-media-alt" not in client.get(
+        f"/o/{org.slug}/media/{video.pk}/").content.decode()
+    # The page's button calls the composer's endpoint; the suggestion changes nothing.
+    server.answer = "A red coffee cup."
+    assert _events(client.post(url))[-1][1]["text"] == "A red coffee cup."
+    asset.refresh_from_db()
+    assert asset.alt_text == ""
+    # Off: no button. Another organisation's file: 404 on the page and the endpoint.
+    current.enabled = False
+    current.save()
+    assert "data-assistant-media-alt" not in client.get(page).content.decode()
+    current.enabled = True
+    current.save()
+    foreign, _raw = _image(other_org)
+    assert client.get(f"/o/{org.slug}/media/{foreign.pk}/").status_code == 404
+    assert client.post(f"/o/{org.slug}/assistant/alt-text/{foreign.pk}/").status_code == 404
+    client.force_login(member_of("viewer"))
+    assert client.get(page).status_code == 403
+    assert client.post(url).status_code == 403
+    assert len(server.requests) == 1

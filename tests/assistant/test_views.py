@@ -247,3 +247,30 @@ def test_roles_and_tenancy(client, org, other_org, member_of, x_account, fake_ll
     assert _compose(client, org, action="variant", text="Hi",
                     accounts=foreign.pk).status_code == 404
     assert server.requests == []
+
+
+@pytest.mark.django_db
+def test_a_server_that_refuses_stream_options_is_remembered_and_counted_in_requests(
+        client, org, member_of, owner, fake_llm):
+    server, base = fake_llm
+    server.strict = True
+    _turn_on(org, base)
+    client.force_login(member_of("editor"))
+    name, done = _events(_compose(client, org, action="tone", tone="friendly", text="Hi"))[-1]
+    assert name == "done" and done["text"] == "Hello from the model"
+    assert not AssistantSettings.objects.get(organization=org).send_usage_option
+    _events(_compose(client, org, action="tone", tone="friendly", text="Hi"))
+    # First: refused, then sent without; after that it is not sent at all.
+    assert [("stream_options" in r["body"]) for r in server.requests] == [True, False, False]
+    usage = AssistantUsage.objects.get(organization=org)
+    assert usage.requests == 2 and usage.unmetered_requests == 2 and usage.tokens == 0
+    client.force_login(owner)
+    page = client.get(f"/o/{org.slug}/settings/assistant/").content.decode()
+    assert "Ask the server for token counts (stream_options)" in page
+    assert 'name="send_usage_option"' in page and "2 requests without a token count" in page
+    client.post(f"/o/{org.slug}/settings/assistant/", {
+        "enabled": "on", "base_url": base, "model": "llama3.1", "limit_kind": "requests",
+        "monthly_limit": "100", "send_usage_option": "on"})
+    assert AssistantSettings.objects.get(organization=org).send_usage_option
+    assert AuditEntry.objects.filter(organization=org, verb="assistant.settings.changed",
+                                     details__fields=["send_usage_option"]).exists()
