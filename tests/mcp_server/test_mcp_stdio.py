@@ -1,12 +1,13 @@
 """`manage.py mcp_stdio`: the SDK's stdio client starts the command as an agent would."""
 
+import asyncio
+import concurrent.futures
 import json
 import os
 import sys
 from urllib.parse import quote
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.db import connection
 from mcp.client import Client
@@ -41,7 +42,10 @@ def _agent(token: str | None, scenario):
         async with Client(params) as client:
             return await scenario(client)
 
-    return async_to_sync(main)()
+    # Its own thread and event loop: a browser test earlier in the run may leave the sync
+    # Playwright loop running in this thread, where async_to_sync refuses to start.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, main()).result()
 
 
 def test_an_agent_drafts_over_stdio(org, issue_token, account):
