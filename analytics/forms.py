@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from analytics.models import AnalyticsSettings
 from analytics.selectors.period import DEFAULT_PRESET, MAX_DAYS, PRESETS, Period, period_for
-from platforms.registry import UnknownProvider, get_provider
+from platforms.registry import PROVIDERS, UnknownProvider, get_provider, group_label
 
 
 def platform_name(key: str) -> str:
@@ -45,8 +45,10 @@ class DashboardFilterForm(forms.Form):
         super().__init__(data, **kwargs)
         self.fields["accounts"].queryset = accounts_qs
         present = {a.provider for a in accounts_qs}
+        # Filtering stays by platform key; each option is named as its accounts are.
         self.fields["platform"].choices = [("", _("All platforms"))] + [
-            (key, platform_name(key)) for key in sorted(present)]
+            (key, group_label(key, accounts_qs) if key in PROVIDERS else platform_name(key))
+            for key in sorted(present)]
 
     def clean(self):
         data = super().clean()

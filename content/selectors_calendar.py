@@ -20,7 +20,7 @@ from content.models import Label, MediaRendition, Post, PostTarget, PostTargetMe
 from content.selectors import posts_visible_to
 from content.services.calendar import may_move, resolve_local, wall_clock_iso
 from content.workflows import DELIVERY_LABELS, POST, TARGET, PostState, delivery_status
-from platforms.registry import provider_name
+from platforms.registry import account_label, group_label
 
 HIDDEN = (PostState.ARCHIVED,)
 EXCERPT = 120
@@ -205,7 +205,7 @@ def _event(p, ts, labels, thumb, delivery, ctx: _Context) -> dict:
                 "platform": accounts[t["account_id"]].provider if t["account_id"] in accounts
                 else "",
                 # The network's display name: the icon's accessible name, never a code.
-                "platformName": provider_name(accounts[t["account_id"]].provider)
+                "platformName": account_label(accounts[t["account_id"]])
                 if t["account_id"] in accounts else "",
                 "status": t["status"], "statusLabel": ctx.target_labels.get(t["status"], ""),
                 "error": t["last_error"][:200]} for t in ts],
@@ -234,7 +234,9 @@ def filter_choices(membership: Membership) -> dict:
         .order_by("user__first_name", "user__email")
     return {
         "accounts": accounts,
-        "platforms": sorted({a.provider for a in accounts}),
+        # Filtering stays by platform key; each option is named as its accounts are.
+        "platforms": [(key, group_label(key, accounts))
+                      for key in sorted({a.provider for a in accounts})],
         "labels": list(Label.objects.for_org(org)),
         "authors": [m.user for m in authors],
         "statuses": [(s, label) for s, label in POST.states if s not in HIDDEN]

@@ -14,7 +14,7 @@ from inbox.models import (
 from inbox.selectors import SNOOZED, ItemFilters, assignable_members
 from inbox.services.snooze import PRESET_LABELS
 from lib.text_input import TextRulesMixin
-from platforms.registry import PROVIDERS, UnknownProvider, get_provider
+from platforms.registry import PROVIDERS, UnknownProvider, get_provider, group_label
 
 
 def platform_name(key: str) -> str:
@@ -29,8 +29,11 @@ def platform_choices(organization, account_ids=None) -> list[tuple[str, str]]:
     accounts = ConnectedAccount.objects.for_org(organization)
     if account_ids is not None:
         accounts = accounts.filter(pk__in=account_ids)
-    keys = set(accounts.values_list("provider", flat=True))
-    return [(key, platform_name(key)) for key in PROVIDERS if key in keys]
+    # Filtering stays by platform key; each option is named as its accounts are.
+    accounts = list(accounts.only("provider", "settings"))
+    keys = {a.provider for a in accounts}
+    return [(key, group_label(key, accounts) if key in PROVIDERS else platform_name(key))
+            for key in PROVIDERS if key in keys]
 
 
 class FilterForm(forms.Form):

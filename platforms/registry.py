@@ -61,3 +61,22 @@ def get_provider(key: str):
 
 def provider_choices() -> list[tuple[str, str]]:
     return [(key, _provider_class(key).name) for key in PROVIDERS]
+
+
+def account_label(account) -> str:
+    """The network's name as shown next to one account: `platform_label`, so a sandbox
+    account shaped like Bluesky reads "Sandbox (like Bluesky)". No queries; remembered on
+    the instance, which lives for one request."""
+    cached = getattr(account, "_network_label", None)
+    if cached is None:
+        key = account.provider
+        cached = str(_provider_class(key)().platform_label(account)) if key in PROVIDERS else key
+        account._network_label = cached
+    return cached
+
+
+def group_label(key: str, accounts) -> str:
+    """The name of the group of `accounts` on `key` (a filter option groups by key): their
+    shared label when they all have one, else the platform's name."""
+    labels = {account_label(a) for a in accounts if a.provider == key}
+    return labels.pop() if len(labels) == 1 else provider_name(key)

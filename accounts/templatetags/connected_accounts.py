@@ -1,5 +1,6 @@
 """`{% reconnect_banner %}`: the shell's warning when accounts need reconnecting;
-`|platform_label`: a platform key as people know it ("mastodon" → "Mastodon")."""
+`|platform_label`: a platform key as people know it ("mastodon" → "Mastodon");
+`|network_label`: an account's network as shown next to it ("Sandbox (like Bluesky)")."""
 
 from django import template
 
@@ -23,3 +24,10 @@ def platform_label(key):
     from platforms.registry import provider_name
 
     return provider_name(key) if key else ""
+
+
+@register.filter
+def network_label(account):
+    from platforms.registry import account_label
+
+    return account_label(account) if account else ""

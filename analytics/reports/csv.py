@@ -17,6 +17,7 @@ from analytics.selectors import audience, inbox, links, posts, sentiment, timing
 from analytics.selectors.dashboard import dashboard_data
 from analytics.selectors.scope import Scope
 from lib.weburl import http_url
+from platforms.registry import account_label, provider_name
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 TABLES = ("summary", "followers", "posts", "labels", "heatmap", "inbox", "daily", "links",
@@ -73,7 +74,7 @@ def _followers(scope: Scope):
         field = data["sources"].get(aid, ("", None))[0]
         for day, value in zip(data["dates"], values, strict=True):
             if value is not None:
-                yield [day.isoformat(), account.name, account.provider, value, field]
+                yield [day.isoformat(), account.name, account_label(account), value, field]
 
 
 def _posts(scope: Scope):
@@ -84,7 +85,8 @@ def _posts(scope: Scope):
         sources = "; ".join(f"{m}={s.get('field', '')}" for m, s in sorted(row.sources.items())
                             if isinstance(s, dict))
         yield [row.published_at.astimezone(scope.tz).isoformat(), row.account.name,
-               row.provider, row.target.effective_text[:500], http_url(row.target.remote_url),
+               account_label(row.account), row.target.effective_text[:500],
+               http_url(row.target.remote_url),
                *[getattr(row, m) for m in POST_METRIC_NAMES], row.engagements,
                posts.rate(row.engagements, row.impressions),
                row.fetched_at.isoformat() if row.fetched_at else None, sources]
@@ -130,7 +132,8 @@ def _links(scope: Scope):
     in_period = links.clicks_per_link(scope, days)
     for link in links.links_page(scope.organization, scope.account_ids).iterator():
         published = link.target.published_at if link.target else None
-        yield [short_url(link.code), link.url, link.provider,
+        yield [short_url(link.code), link.url,
+               account_label(link.account) if link.account else provider_name(link.provider),
                link.account.name if link.account else "",
                published.astimezone(scope.tz).isoformat() if published else None,
                in_period.get(link.pk, 0), link.clicks, link.enabled]
@@ -145,5 +148,5 @@ def _sentiment(scope: Scope):
     for (day, account_id), row in sorted(counts.items(),
                                          key=lambda kv: (kv[0][0], accounts[kv[0][1]].name)):
         account = accounts[account_id]
-        yield [day.isoformat(), account.name, account.provider,
+        yield [day.isoformat(), account.name, account_label(account),
                *[row.get(k, 0) for k in sentiment.LABELS], sentiment.net_score(row)]

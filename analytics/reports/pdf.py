@@ -24,7 +24,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 from analytics.selectors.dashboard import DEFINITION, dashboard_data
 from analytics.selectors.scope import Scope
 from lib.weburl import http_url
-from platforms.registry import provider_name
+from platforms.registry import account_label, provider_name
 
 PALETTE = [colors.HexColor(c) for c in ("#2563eb", "#16a34a", "#d97706", "#9333ea", "#dc2626",
                                         "#0891b2", "#4d7c0f", "#be185d")]
@@ -142,7 +142,7 @@ def render_report(scope: Scope) -> bytes:
             "pfirst": formats.date_format(previous.first),
             "plast": formats.date_format(previous.last), "tz": scope.tz.key}), s["body"]),
         Paragraph(escape(_("Accounts: %(accounts)s") % {"accounts": ", ".join(
-            f"{a.name} ({a.provider})" for a in scope.accounts) or "—"}), s["body"]),
+            f"{a.name} ({account_label(a)})" for a in scope.accounts) or "—"}), s["body"]),
         Paragraph(escape(_("Summary")), s["h2"]),
     ]
     rows = [[_("Metric"), _("This period"), _("Previous period"), _("Change")]]
@@ -254,7 +254,8 @@ def _short_links_section(data, s) -> list:
                "change": _change(links["delta"]), "ctr": _num(links["ctr"], "%")}), s["body"])]
     if links["top"]:
         rows = [[_("Link"), _("Network"), _("Clicks")]]
-        rows += [[row["link"].url[:70], provider_name(row["link"].provider), _num(row["clicks"])]
+        rows += [[row["link"].url[:70], account_label(row["link"].account) if row["link"].account
+                  else provider_name(row["link"].provider), _num(row["clicks"])]
                  for row in links["top"]]
         out.append(_table(rows))
     return out

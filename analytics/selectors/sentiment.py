@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 
 from analytics.selectors.scope import Scope
-from platforms.registry import UnknownProvider, get_provider, provider_name
+from platforms.registry import account_label
 
 LABELS = ("negative", "neutral", "positive")
 
@@ -30,10 +30,7 @@ def net_score(counts: dict) -> int | None:
 def network_name(account) -> str:
     """The network as people know it: a sandbox account shaped like Bluesky is "Sandbox
     (like Bluesky)", so the demo's networks are told apart."""
-    try:
-        return str(get_provider(account.provider).platform_label(account))
-    except UnknownProvider:
-        return provider_name(account.provider)
+    return account_label(account)
 
 
 def _items(scope: Scope):

@@ -69,7 +69,7 @@ def _limits(account) -> Limits | None:
 
 def _network(account) -> str:
     try:
-        return get_provider(account.provider).name
+        return get_provider(account.provider).platform_label(account)
     except (ImportError, UnknownProvider):
         return account.provider
 

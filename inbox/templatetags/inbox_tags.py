@@ -78,18 +78,24 @@ def row_time(value: dt.datetime | None) -> str:
 
 
 @register.simple_tag
-def platform_logo(provider: str) -> str:
-    return _platform_logo(provider)
+def platform_logo(account) -> str:
+    """The account's network logo, named for it ("Sandbox (like Bluesky)") on hover and
+    for screen readers."""
+    from platforms.registry import account_label
+
+    return _platform_logo(account.provider, account_label(account))
 
 
-@lru_cache(maxsize=64)  # static URLs are fixed for the life of the process
-def _platform_logo(provider: str) -> SafeString:
+@lru_cache(maxsize=256)  # static URLs are fixed for the life of the process
+def _platform_logo(provider: str, label: str) -> SafeString:
     if provider in LOGOS:
-        return format_html('<img class="platform-logo" src="{}" alt="" width="16" height="16">',
-                           static(f"vendor/simple-icons/{provider}.svg"))
+        return format_html('<img class="platform-logo" src="{}" alt="{}" title="{}" width="16" '
+                           'height="16">', static(f"vendor/simple-icons/{provider}.svg"),
+                           label, label)
     return format_html(
-        '<svg class="icon platform-logo" aria-hidden="true" focusable="false">'
-        '<use href="{}#globe"></use></svg>', static("vendor/lucide/sprite.svg"))
+        '<svg class="icon platform-logo" role="img" aria-label="{}" focusable="false">'
+        '<title>{}</title><use href="{}#globe"></use></svg>', label, label,
+        static("vendor/lucide/sprite.svg"))
 
 
 @register.filter

@@ -61,7 +61,7 @@ def conversation_context(request: HttpRequest, item, **extra) -> dict:
     from inbox.selectors import item_thread
     from inbox.services.moderation import can_hide
     from inbox.services.replies import account_problem
-    from platforms.registry import provider_name
+    from platforms.registry import account_label
 
     org = request.organization
     return {
@@ -74,7 +74,7 @@ def conversation_context(request: HttpRequest, item, **extra) -> dict:
         "saved_replies": list(SavedReply.objects.for_org(org)),
         "account_problem": account_problem(item.account),
         "can_hide": can_hide(item),
-        "platform": provider_name(item.account.provider),
+        "platform": account_label(item.account),
         "inbox_settings": inbox_settings_for(org),
         "sentiment_choices": Sentiment.choices,
         "snooze_choices": snooze_choices(request),

@@ -182,7 +182,7 @@ def item_sentiment(request, pk: int):
 def item_hide(request, pk: int):
     """Hide the reply from public view on its platform (hidden=1) or show it again (0)."""
     from inbox.services.moderation import inbox_item_set_hidden
-    from platforms.registry import provider_name
+    from platforms.registry import account_label
 
     item = _item(request, pk)
     hidden = request.POST.get("hidden") == "1"
@@ -190,7 +190,7 @@ def item_hide(request, pk: int):
         inbox_item_set_hidden(item=item, hidden=hidden, actor=request.user, request=request)
     except ServiceError as exc:
         return render_item_page(request, item, status=400, notice=exc.message)
-    platform = provider_name(item.account.provider)
+    platform = account_label(item.account)
     return _done(request, item, (_("Hidden on %(platform)s.") if hidden else
                                  _("Visible on %(platform)s again.")) % {"platform": platform})
 

@@ -85,7 +85,7 @@ def test_dashboard_shows_the_card_chart_and_csv(org, owner, account, login, scop
     assert sum(sum(d["data"]) for d in chart["datasets"]) == 3
     rows = list(csv_rows("sentiment", _scope(scope_for, org, [account])))
     assert rows[0][3:] == ["Negative", "Neutral", "Positive", "Net score"]
-    assert rows[1][1:] == [account.name, "sandbox", 1, 0, 2, 33]
+    assert rows[1][1:] == [account.name, "Sandbox", 1, 0, 2, 33]  # the network as people know it
     response = login(owner).get(f"/o/{org.slug}/analytics/export/sentiment.csv")
     assert response.status_code == 200
     assert "Net score" in b"".join(response.streaming_content).decode()

@@ -116,7 +116,7 @@ def test_dashboard_card_shows_clicks_ctr_and_top_links(client, org, owner, accou
     assert "https://shop.example/beans" in card
     response = login(owner).get(f"/o/{org.slug}/analytics/export/links.csv")
     csv = b"".join(response.streaming_content).decode()
-    assert f"{settings.SITE_URL}/l/{link.code},https://shop.example/beans,sandbox" in csv
+    assert f"{settings.SITE_URL}/l/{link.code},https://shop.example/beans,Sandbox" in csv
     assert ",5,5,True" in csv
 
 
