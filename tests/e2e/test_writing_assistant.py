@@ -94,3 +94,39 @@ def test_a_suggested_reply_goes_into_the_reply_box_and_is_not_sent(page, live_se
     assert reply_box.input_value() == "Hi Jana, on Sundays we open at 10. See you!"
     assert "[Opening hours]" in server.requests[0]["body"]["messages"][0]["content"]
     assert not InboxReply.objects.filter(item=item).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_alt_text_is_suggested_on_the_media_page_and_used_only_when_saved(
+        page, live_server, llm):
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from content.models import MediaAsset
+
+    server, base_url = llm
+    org = OrganizationFactory(name="Acme", slug="acme")
+    editor = MembershipFactory(organization=org, role="editor").user
+    AssistantSettings.objects.create(organization=org, enabled=True, base_url=base_url,
+                                     model="llava", accepts_images=True, monthly_limit=100)
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 6), (200, 30, 30)).save(buf, format="PNG")
+    asset = MediaAsset(organization=org, kind="image", content_type="image/png",
+                       original_name="cup.png", size=len(buf.getvalue()))
+    asset.file.save("cup.png", ContentFile(buf.getvalue()), save=True)
+    server.answer = "A red coffee cup on a wooden table."
+
+    sign_in(page, editor)
+    page.goto(f"/o/acme/media/{asset.pk}/")
+    page.get_by_role("button", name="Suggest alt text").click()
+    page.get_by_role("button", name="Use this").click()
+    assert page.get_by_label("Alt text").input_value() == "A red coffee cup on a wooden table."
+    page.get_by_text("Taken into the alt text.").wait_for()
+    asset.refresh_from_db()
+    assert asset.alt_text == ""  # nothing changes until the person saves
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("Saved.").wait_for()
+    asset.refresh_from_db()
+    assert asset.alt_text == "A red coffee cup on a wooden table."
