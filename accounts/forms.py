@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 from accounts.roles import Role, grantable_roles
+from lib.text_input import TextRulesMixin
 from lib.timezones import timezone_choices as _timezone_choices
 
 
@@ -11,7 +12,8 @@ def timezone_choices():
     return list(_timezone_choices())
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(TextRulesMixin, forms.ModelForm):
+    text_rules = {"name": "name"}
     timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices)
 
     class Meta:
@@ -50,7 +52,8 @@ class RoleForm(forms.Form):
         self.fields["role"].choices = [(r.value, r.label) for r in grantable_roles(actor_role)]
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(TextRulesMixin, forms.Form):
+    text_rules = {"first_name": "name", "last_name": "name"}
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     language = forms.ChoiceField(

@@ -8,9 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import RANK, Role
 from api.models import WebhookEvent
+from lib.text_input import TextRulesMixin
 
 
-class TokenForm(forms.Form):
+class TokenForm(TextRulesMixin, forms.Form):
+    text_rules = {"name": "name"}
     name = forms.CharField(label=_("Name"), max_length=100,
                            help_text=_("What uses this token, e.g. “CMS” or “CI”."))
     role = forms.ChoiceField(label=_("Role"), help_text=_(
@@ -38,7 +40,8 @@ class TokenForm(forms.Form):
         return timezone.make_aware(dt.datetime.combine(value, dt.time.min))
 
 
-class WebhookForm(forms.Form):
+class WebhookForm(TextRulesMixin, forms.Form):
+    text_rules = {"description": "name"}
     url = forms.URLField(label=_("URL"), max_length=1000, assume_scheme="https",
                          help_text=_("A public https address that accepts POST requests."))
     description = forms.CharField(label=_("Description"), max_length=200, required=False)

@@ -124,7 +124,9 @@ class SavedReplyForm(TextRulesMixin, forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
-class AutomationRuleForm(forms.ModelForm):
+class AutomationRuleForm(TextRulesMixin, forms.ModelForm):
+    text_rules = {"name": "name", "match_keywords": "name", "match_author": "name",
+                  "add_label": "name"}
     class Meta:
         model = AutomationRule
         fields = ["name", "position", "enabled", "match_account", "match_platform", "match_kind",
@@ -147,7 +149,8 @@ class AutomationRuleForm(forms.ModelForm):
         return data
 
 
-class SavedSearchForm(forms.ModelForm):
+class SavedSearchForm(TextRulesMixin, forms.ModelForm):
+    text_rules = {"name": "name", "query": "name"}
     class Meta:
         model = SavedSearch
         fields = ["name", "query", "accounts", "enabled"]

@@ -22,6 +22,7 @@ from accounts.services.account_mail import send_needs_reconnect_mail
 from accounts.services.errors import Conflict, ServiceError
 from accounts.shell_cache import connected_accounts_changed
 from lib.cas import compare_and_set
+from lib.text_input import clean_name
 from lib.weburl import http_url
 from platforms.base import ConnectResult, RemoteAccount
 from platforms.errors import AuthExpired, NotSupported, ProviderError
@@ -123,7 +124,7 @@ def account_reconnected(*, account: ConnectedAccount, result: ConnectResult, act
 
 
 def account_rename(*, account: ConnectedAccount, label: str, actor, request=None) -> None:
-    label = label.strip()
+    label = clean_name(label)
     if len(label) > 100:
         raise ServiceError(_("Use at most 100 characters."))
     old = account.label

@@ -3,6 +3,7 @@ from django.db import transaction
 from accounts.audit import audit_record
 from accounts.models import Membership, Organization
 from accounts.roles import Role
+from lib.text_input import clean_name
 
 SETTINGS_FIELDS = ("name", "slug", "timezone", "language", "approval_required")
 
@@ -11,7 +12,7 @@ SETTINGS_FIELDS = ("name", "slug", "timezone", "language", "approval_required")
 def organization_create(*, actor, name: str, slug: str, timezone: str = "UTC",
                         language: str = "en") -> Organization:
     """Create an organisation; its creator becomes its first owner."""
-    org = Organization(name=name, slug=slug, timezone=timezone, language=language)
+    org = Organization(name=clean_name(name), slug=slug, timezone=timezone, language=language)
     org.full_clean()
     org.save()
     Membership.objects.create(user=actor, organization=org, role=Role.OWNER)
@@ -26,7 +27,7 @@ def organization_update(*, organization: Organization, actor, request=None, **ch
     for field, value in changes.items():
         if field not in SETTINGS_FIELDS:
             raise TypeError(f"{field} is not an organisation setting")
-        setattr(organization, field, value)
+        setattr(organization, field, clean_name(value) if field == "name" else value)
     organization.full_clean()
     changed = [f for f in SETTINGS_FIELDS if getattr(organization, f) != before[f]]
     if changed:

@@ -16,6 +16,7 @@ from accounts.models import Membership
 from accounts.roles import RANK, Role, at_least, role_allows
 from accounts.services.errors import ServiceError
 from api.models import ApiToken
+from lib.text_input import clean_name
 
 TOKEN_PREFIX = "smt_"  # noqa: S105 - a public marker, not a secret
 # last_used_at is written at most this often per token (one UPDATE, not one per request).
@@ -47,7 +48,7 @@ def api_token_create(*, organization, actor, name: str, role: str,
         raise ServiceError(_("Unknown role."), code="role")
     if not at_least(membership.role, role):
         raise ServiceError(_("A token cannot have a higher role than your own."), code="role")
-    name = name.strip()
+    name = clean_name(name)
     if not name:
         raise ServiceError(_("Give the token a name."), code="name")
     if expires_at is not None and expires_at <= timezone.now():

@@ -29,6 +29,7 @@ from api.signing import SIGNATURE_HEADER, new_secret, sign
 from lib.crypto import encrypt
 from lib.netguard import UnsafeURL, guarded_session, safe_public_url
 from lib.taskqueue import enqueue
+from lib.text_input import clean_name
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ def webhook_endpoint_create(*, organization, actor, url: str, events: list[str],
     with transaction.atomic():
         endpoint = WebhookEndpoint.objects.create(
             organization=organization, url=url, events=events,
-            description=description.strip()[:200], secret_encrypted=encrypt(secret),
+            description=clean_name(description)[:200], secret_encrypted=encrypt(secret),
             is_active=is_active, created_by=actor)
         audit_record(organization=organization, actor=actor, verb="api.webhook.created",
                      target=endpoint, request=request, details={"events": events})
@@ -76,7 +77,7 @@ def webhook_endpoint_update(*, endpoint: WebhookEndpoint, actor, url: str, event
                             request=None) -> WebhookEndpoint:
     endpoint.url = _check_url(url)
     endpoint.events = _check_events(events)
-    endpoint.description = description.strip()[:200]
+    endpoint.description = clean_name(description)[:200]
     endpoint.is_active = is_active
     with transaction.atomic():
         endpoint.save(update_fields=["url", "events", "description", "is_active"])

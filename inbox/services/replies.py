@@ -22,6 +22,7 @@ from accounts.services.errors import Conflict, ServiceError
 from inbox.models import REPLY_TRANSITIONS, InboxItem, InboxReply, InboxSettings, ReplyStatus
 from lib.cas import compare_and_set
 from lib.taskqueue import enqueue
+from lib.text_input import text_problem
 from lib.weburl import http_url
 from platforms.errors import AuthExpired, ProviderError, Rejected, Transient
 from platforms.registry import UnknownProvider, get_provider
@@ -68,6 +69,10 @@ def _check_access(membership, account) -> None:
 def _check_text(account, text: str) -> None:
     if not text.strip():
         raise ServiceError(_("A reply cannot be empty."))
+    # The forms and the API check this too; here it holds for every caller (MCP included).
+    problem = text_problem(text, "comment")
+    if problem:
+        raise ServiceError(problem)
     try:
         provider = get_provider(account.provider)
         problems = provider.validate(account, text, [])

@@ -150,3 +150,33 @@ def test_schema_and_docs_are_served(client, db):
     assert "<script>" not in html and "<style>" not in html
     assert client.get("/api/v1/docs/?script=")["Content-Type"].startswith(
         "application/javascript")
+
+
+def test_token_names_follow_the_text_rule(org, login, owner):
+    client = login(owner)
+    response = client.post("/o/acme/settings/api/", {"name": "T" * 101, "role": "viewer"})
+    assert response.status_code == 400 and "at most 100" in response.content.decode()
+    assert client.post("/o/acme/settings/api/", {"name": "\x00\x1b", "role": "viewer"}
+                       ).status_code == 400
+    assert not ApiToken.objects.exists()
+    client.post("/o/acme/settings/api/", {"name": "C\x00MS\x7f", "role": "viewer"})
+    assert ApiToken.objects.get().name == "CMS"
+
+
+def test_webhook_descriptions_follow_the_text_rule(org, login, owner):
+    endpoint, _secret = webhook_endpoint_create(organization=org, actor=owner,
+                                                url="https://hooks.example.com/x",
+                                                events=["post.published"], description="CI")
+    client = login(owner)
+    data = {"url": "https://hooks.example.com/x", "events": ["post.failed"], "is_active": "on"}
+    refused = client.post("/o/acme/settings/webhooks/", {**data, "description": "D" * 201})
+    assert refused.status_code == 400 and "at most 200" in refused.content.decode()
+    edited = client.post(f"/o/acme/settings/webhooks/{endpoint.pk}/",
+                         {**data, "description": "D" * 201})
+    assert edited.status_code == 400
+    endpoint.refresh_from_db()
+    assert (endpoint.description, endpoint.events) == ("CI", ["post.published"])
+    assert WebhookEndpoint.objects.count() == 1
+    client.post(f"/o/acme/settings/webhooks/{endpoint.pk}/", {**data, "description": "C\x00I 2"})
+    endpoint.refresh_from_db()
+    assert endpoint.description == "CI 2"

@@ -120,3 +120,12 @@ def test_reply_view_shows_errors_without_losing_the_text(item, org, owner, clien
     assert "y" * 600 in body and "500" in body
     response = client.post(url, {"text": "Thanks!"}, headers={"HX-Request": "true"})
     assert response.status_code == 200 and "View on the platform" in response.content.decode()
+
+
+@pytest.mark.parametrize("text", ["Thanks\x00", "Thanks\x1b[31m", "x" * 10_001])
+def test_the_reply_service_refuses_what_the_text_rule_refuses(sandbox, item, owner, org, text):
+    # The same rule as the reply form and the API, for every caller of the service.
+    with pytest.raises(ServiceError) as refused:
+        inbox_reply_create(item=item, membership=_membership(owner, org), text=text)
+    assert "control characters" in refused.value.message or "at most" in refused.value.message
+    assert not item.replies.exists()

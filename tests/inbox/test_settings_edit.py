@@ -108,3 +108,40 @@ def test_settings_show_how_each_search_stands(login, org, owner):
     assert "no search on this platform" in text
     assert "waiting for the first search" in text
     assert "searched 0" in text  # "searched 0 minutes ago"
+
+
+def test_rules_follow_the_text_rule(login, org, owner):
+    rule = AutomationRule.objects.create(organization=org, name="Urgent", flag_urgent=True,
+                                         match_keywords="refund", position=1)
+    client = login(owner)
+    data = {"edit-name": "Refunds", "edit-position": 1, "edit-enabled": "on",
+            "edit-match_keywords": "refund", "edit-flag_urgent": "on"}
+    for field, limit in [("edit-name", 100), ("edit-match_keywords", 500),
+                         ("edit-add_label", 50)]:
+        answer = client.post(edit_url(org, "rule", rule.pk), {**data, field: "x" * (limit + 1)})
+        assert answer.status_code == 400 and f"at most {limit}" in answer.content.decode()
+    rule.refresh_from_db()
+    assert (rule.name, rule.add_label) == ("Urgent", "")
+    answer = client.post(edit_url(org, "rule", rule.pk), {
+        **data, "edit-name": "Re\x00funds", "edit-match_author": "@ann\x1b",
+        "edit-add_label": "billing\x7f"})
+    assert answer.status_code == 302
+    rule.refresh_from_db()
+    assert (rule.name, rule.match_author, rule.add_label) == ("Refunds", "@ann", "billing")
+
+
+def test_saved_searches_follow_the_text_rule(login, org, owner):
+    account = ConnectedAccountFactory(organization=org)
+    url = reverse("inbox_settings", kwargs={"org_slug": org.slug})
+    data = {"section": "search", "search-name": "Brand", "search-query": "#acme",
+            "search-accounts": [account.pk], "search-enabled": "on"}
+    client = login(owner)
+    too_long = client.post(url, {**data, "search-name": "n" * 101})
+    assert too_long.status_code == 400 and "at most 100" in too_long.content.decode()
+    only_controls = client.post(url, {**data, "search-query": "\x00\x1b"})
+    assert only_controls.status_code == 400
+    assert not SavedSearch.objects.exists()
+    assert client.post(url, {**data, "search-name": "Br\x00and",
+                             "search-query": "#ac\x08me"}).status_code == 302
+    saved = SavedSearch.objects.get()
+    assert (saved.name, saved.query) == ("Brand", "#acme")

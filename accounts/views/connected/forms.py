@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lib.text_input import TextRulesMixin
+
 
 class InstanceForm(forms.Form):
     instance_url = forms.CharField(
@@ -43,7 +45,8 @@ class CredentialsForm(forms.Form):
     )
 
 
-class RenameForm(forms.Form):
+class RenameForm(TextRulesMixin, forms.Form):
+    text_rules = {"label": "name"}
     label = forms.CharField(label=_("Custom name"), max_length=100, required=False,
                             help_text=_("Leave empty to use the name from the platform."))
 
