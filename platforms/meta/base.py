@@ -36,7 +36,7 @@ from platforms.base import (
 from platforms.errors import AuthExpired, Rejected
 from platforms.http import pick
 from platforms.meta import login, setup
-from platforms.meta.graph import GraphClient, appsecret_proof, graph_url
+from platforms.meta.graph import GraphClient, appsecret_proof, graph_delete, graph_url
 
 if TYPE_CHECKING:
     from accounts.models import ConnectedAccount
@@ -140,19 +140,7 @@ class MetaProvider(Provider):
         return self.client.json(method, url, token=token, params=params, data=data, **kwargs)
 
     def delete(self, account: ConnectedAccount, remote_id: str) -> None:
-        """`DELETE /{post-id}` answers `{"success": true}`. A post that is gone already answers
-        400 with code 100, subcode 33 ("Object with ID … does not exist"): deleted is deleted."""
-        try:
-            answer = self.call(account, "DELETE", remote_id)
-        except Rejected as exc:
-            if (getattr(exc, "graph_code", None), getattr(exc, "graph_subcode", None)) \
-                    == (100, 33):
-                return
-            raise
-        if isinstance(answer, dict) and answer.get("success") is False:
-            raise Rejected(_("%(platform)s did not delete the post.")
-                           % {"platform": self.platform})
-
+        graph_delete(self.call, account, remote_id, self.platform)
 
     # --- finding what went out ---------------------------------------------------------
     def find_published(self, account: ConnectedAccount,

@@ -124,3 +124,22 @@ class GraphClient(HttpClient):
         # Callers tell "does not exist" (code 100, subcode 33) from other refusals.
         rejected.graph_code, rejected.graph_subcode = code, subcode
         return rejected
+
+
+def graph_delete(call, account, remote_id: str, platform: str) -> None:
+    """`DELETE /{id}` on a Graph-shaped API (Facebook, Threads) answers `{"success": true}`.
+    An object that is gone already answers code 100, subcode 33 ("Object with ID … does not
+    exist"): deleted is deleted, so a retried delete succeeds."""
+    from django.utils.translation import gettext as _
+
+    from platforms.errors import Rejected
+
+    try:
+        answer = call(account, "DELETE", remote_id)
+    except Rejected as exc:
+        if (getattr(exc, "graph_code", None), getattr(exc, "graph_subcode", None)) == (100, 33):
+            return
+        raise
+    if isinstance(answer, dict) and answer.get("success") is False:
+        raise Rejected(_("%(platform)s did not delete the post.") % {"platform": platform})
+

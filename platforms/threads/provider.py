@@ -28,6 +28,7 @@ from platforms.base import (
     Tokens,
 )
 from platforms.errors import AuthExpired, Rejected
+from platforms.meta.graph import graph_delete
 from platforms.threads import connect, insights, publishing, replies, setup
 from platforms.threads.client import ThreadsClient, api_url
 
@@ -118,17 +119,7 @@ class ThreadsProvider(Provider):
         return publishing.find_published(self.call, account, request)
 
     def delete(self, account: ConnectedAccount, remote_id: str) -> None:
-        """`DELETE /{media-id}` answers `{"success": true, "deleted_id": …}`; a post that is
-        gone already (code 100, subcode 33) counts as deleted."""
-        try:
-            answer = self.call(account, "DELETE", remote_id)
-        except Rejected as exc:
-            if (getattr(exc, "graph_code", None), getattr(exc, "graph_subcode", None)) \
-                    == (100, 33):
-                return
-            raise
-        if isinstance(answer, dict) and answer.get("success") is False:
-            raise Rejected(_("Threads did not delete the post."))
+        graph_delete(self.call, account, remote_id, "Threads")
 
     # --- conversations ------------------------------------------------------------------
     def fetch_inbox(self, account: ConnectedAccount, cursor: str = "") -> InboxPage:
