@@ -267,6 +267,27 @@
   // --- alt text for an image in the composer (models that accept images) -----------------
   var altPanel = document.querySelector("[data-assistant-composer][data-alt-url]");
   var chosenList = altPanel && altPanel.closest("form").querySelector("[data-chosen-media]");
+  // One alt-text suggestion (composer image or media page): streamed into `status`, put
+  // into `area` only when the person clicks "Use this".
+  function suggestAlt(ask, status, area, labels, urlOf) {
+    ask.addEventListener("click", function () {
+      var text = "";
+      ask.disabled = true; status.textContent = labels.writing;
+      stream(urlOf(), new FormData(), labels, {
+        delta: function (t) { text += t; status.textContent = text; },
+        done: function (data) {
+          status.textContent = "";
+          var suggestion = document.createElement("span"); suggestion.textContent = data.text + " ";
+          var use = button(labels.use, "btn btn-small btn-primary");
+          use.setAttribute("data-assistant-use-alt", "");
+          use.addEventListener("click", function () { setValue(area, data.text); status.textContent = labels.applied; });
+          status.appendChild(suggestion); status.appendChild(use);
+        },
+        error: function (message) { status.textContent = message; },
+      }).then(function () { ask.disabled = false; });
+    });
+  }
+
   if (chosenList) {
     var altLabels = labelsOf(altPanel);
     var offerAlt = function (item) {
@@ -280,22 +301,8 @@
       status.className = "muted small"; status.setAttribute("aria-live", "polite");
       bar.appendChild(ask); bar.appendChild(status);
       area.insertAdjacentElement("afterend", bar);
-      ask.addEventListener("click", function () {
-        var text = "";
-        ask.disabled = true; status.textContent = altLabels.writing;
-        var url = altPanel.getAttribute("data-alt-url").replace(/0\/$/, item.getAttribute("data-asset") + "/");
-        stream(url, new FormData(), altLabels, {
-          delta: function (t) { text += t; status.textContent = text; },
-          done: function (data) {
-            status.textContent = "";
-            var suggestion = document.createElement("span"); suggestion.textContent = data.text + " ";
-            var use = button(altLabels.use, "btn btn-small btn-primary");
-            use.setAttribute("data-assistant-use-alt", "");
-            use.addEventListener("click", function () { setValue(area, data.text); status.textContent = altLabels.applied; });
-            status.appendChild(suggestion); status.appendChild(use);
-          },
-          error: function (message) { status.textContent = message; },
-        }).then(function () { ask.disabled = false; });
+      suggestAlt(ask, status, area, altLabels, function () {
+        return altPanel.getAttribute("data-alt-url").replace(/0\/$/, item.getAttribute("data-asset") + "/");
       });
     };
     Array.prototype.forEach.call(chosenList.querySelectorAll("[data-asset]"), offerAlt);
@@ -315,21 +322,6 @@
     var ask = panel.querySelector("[data-assistant-alt]");
     var status = panel.querySelector("[data-assistant-alt-status]");
     if (!area || !ask || !status) return;
-    ask.addEventListener("click", function () {
-      var text = "";
-      ask.disabled = true; status.textContent = labels.writing;
-      stream(panel.getAttribute("data-url"), new FormData(), labels, {
-        delta: function (t) { text += t; status.textContent = text; },
-        done: function (data) {
-          status.textContent = "";
-          var suggestion = document.createElement("span"); suggestion.textContent = data.text + " ";
-          var use = button(labels.use, "btn btn-small btn-primary");
-          use.setAttribute("data-assistant-use-alt", "");
-          use.addEventListener("click", function () { setValue(area, data.text); status.textContent = labels.applied; });
-          status.appendChild(suggestion); status.appendChild(use);
-        },
-        error: function (message) { status.textContent = message; },
-      }).then(function () { ask.disabled = false; });
-    });
+    suggestAlt(ask, status, area, labels, function () { return panel.getAttribute("data-url"); });
   });
 })();
